@@ -1,0 +1,14 @@
+import type { MigrationModule } from '../src/db/migrator';
+import * as createUsers from './20261125000100-create-users';
+import * as createPosts from './20261125000200-create-posts';
+import * as createSessions from './20261125000300-create-sessions';
+
+/**
+ * Every migration, oldest first. Listed here rather than found by a file glob so that the same
+ * list runs from TypeScript (tests) and from the build; a test checks no file is missing.
+ */
+export const migrations: MigrationModule[] = [
+  { name: '20261125000100-create-users', ...createUsers },
+  { name: '20261125000200-create-posts', ...createPosts },
+  { name: '20261125000300-create-sessions', ...createSessions },
+];

@@ -1,0 +1,43 @@
+import pg from 'pg';
+import { Sequelize } from 'sequelize';
+import { guardTransactions } from './transaction';
+import { initModels } from './models';
+
+export type StatementListener = (sql: string) => void;
+
+export interface Database {
+  sequelize: Sequelize;
+  /** Calls `listener` with every SQL statement run; returns the function that stops it. */
+  onStatement(listener: StatementListener): () => void;
+  close(): Promise<void>;
+}
+
+// Keep 64-bit integers (COUNT(*) results) as numbers: counts here never reach 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/** One pool for the process: opened once at start, closed once at stop. */
+export function connectDatabase(url: string, options: { poolMax?: number } = {}): Database {
+  const listeners = new Set<StatementListener>();
+  const sequelize = new Sequelize(url, {
+    dialect: 'postgres',
+    logging: false,
+    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 30_000 },
+    // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
+    define: { freezeTableName: true, whereMergeStrategy: 'and' },
+  });
+  initModels(sequelize);
+  guardTransactions(sequelize);
+  sequelize.addHook('afterQuery', (_options, query) => {
+    if (listeners.size === 0) return;
+    const sql = String((query as unknown as { sql?: string }).sql ?? '');
+    for (const listener of listeners) listener(sql);
+  });
+  return {
+    sequelize,
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => sequelize.close(),
+  };
+}

@@ -1,0 +1,77 @@
+import { DataTypes, QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
+import { Umzug, type MigrationFn, type UmzugStorage } from 'umzug';
+import { migrations } from '../../migrations';
+import { inTransaction } from './transaction';
+
+export interface MigrationContext {
+  queryInterface: QueryInterface;
+  DataTypes: typeof DataTypes;
+  sequelize: Sequelize;
+}
+export type Migration = MigrationFn<MigrationContext>;
+export interface MigrationModule {
+  name: string;
+  up: Migration;
+  down: Migration;
+}
+
+// Any fixed 64-bit number works: every process that migrates this database takes the same lock.
+const MIGRATION_LOCK_ID = 7_202_611_250;
+
+/** Records applied migrations in "SequelizeMeta", the table sequelize-cli uses too. */
+function metaTable(sequelize: Sequelize): UmzugStorage {
+  const ensure = () => sequelize.query('CREATE TABLE IF NOT EXISTS "SequelizeMeta" (name VARCHAR(255) PRIMARY KEY)');
+  return {
+    async executed() {
+      await ensure();
+      const rows = await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta" ORDER BY name', {
+        type: QueryTypes.SELECT,
+      });
+      return rows.map((row) => row.name);
+    },
+    async logMigration({ name }) {
+      await sequelize.query('INSERT INTO "SequelizeMeta" (name) VALUES (:name)', { replacements: { name } });
+    },
+    async unlogMigration({ name }) {
+      await sequelize.query('DELETE FROM "SequelizeMeta" WHERE name = :name', { replacements: { name } });
+    },
+  };
+}
+
+function umzug(sequelize: Sequelize) {
+  return new Umzug<MigrationContext>({
+    migrations: migrations.map((m) => ({ name: m.name, up: m.up, down: m.down })),
+    context: { queryInterface: sequelize.getQueryInterface(), DataTypes, sequelize },
+    storage: metaTable(sequelize),
+    logger: undefined,
+  });
+}
+
+/**
+ * Runs `work` holding a transaction-scoped advisory lock, so two servers starting at once cannot
+ * both migrate; the migrations themselves join the transaction (CLS), so a failed one leaves no trace.
+ */
+function underMigrationLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
+  return inTransaction(sequelize, async () => {
+    await sequelize.query('SELECT pg_advisory_xact_lock(:id)', { replacements: { id: MIGRATION_LOCK_ID } });
+    return work();
+  });
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
+  const applied = await underMigrationLock(sequelize, () => umzug(sequelize).up());
+  return applied.map((m) => m.name);
+}
+
+/** Reverts the last applied migration; returns its name (none when nothing was applied). */
+export async function migrateDown(sequelize: Sequelize): Promise<string[]> {
+  const reverted = await underMigrationLock(sequelize, () => umzug(sequelize).down());
+  return reverted.map((m) => m.name);
+}
+
+export async function migrationStatus(sequelize: Sequelize): Promise<{ executed: string[]; pending: string[] }> {
+  const u = umzug(sequelize);
+  const [executed, pending] = [await u.executed(), await u.pending()];
+  return { executed: executed.map((m) => m.name), pending: pending.map((m) => m.name) };
+}

@@ -1,0 +1,19 @@
+import type { Sequelize } from 'sequelize';
+import { Post } from './post';
+import { Session } from './session';
+import { User } from './user';
+
+export { Post, Session, User };
+
+/** Initialises every model, then the associations, with explicit aliases that match both ways. */
+export function initModels(sequelize: Sequelize): void {
+  User.initModel(sequelize);
+  Post.initModel(sequelize);
+  Session.initModel(sequelize);
+
+  const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
+  User.hasMany(Post, { as: 'posts', foreignKey: { name: 'authorId', allowNull: false }, ...cascade });
+  Post.belongsTo(User, { as: 'author', foreignKey: { name: 'authorId', allowNull: false }, ...cascade });
+  User.hasMany(Session, { as: 'sessions', foreignKey: { name: 'userId', allowNull: false }, ...cascade });
+  Session.belongsTo(User, { as: 'user', foreignKey: { name: 'userId', allowNull: false }, ...cascade });
+}

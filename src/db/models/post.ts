@@ -1,0 +1,76 @@
+import {
+  DataTypes,
+  Model,
+  Op,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+  type WhereOptions,
+} from 'sequelize';
+import type { User } from './user';
+import { noNulCharacters } from './validators';
+
+export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
+  declare id: CreationOptional<number>;
+  declare title: string;
+  declare content: string | null;
+  declare published: CreationOptional<boolean>;
+  declare version: CreationOptional<number>;
+  declare authorId: ForeignKey<User['id']>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+  declare deletedAt: CreationOptional<Date | null>;
+  declare author?: NonAttribute<User>;
+
+  static initModel(sequelize: Sequelize): void {
+    Post.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        title: {
+          type: DataTypes.STRING(255),
+          allowNull: false,
+          validate: {
+            notEmpty: { msg: 'must not be empty' },
+            len: { args: [1, 255], msg: 'must be at most 255 characters' },
+            noNulCharacters,
+          },
+        },
+        content: { type: DataTypes.TEXT, allowNull: true, validate: { noNulCharacters } },
+        published: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+        updatedAt: { type: DataTypes.DATE, allowNull: false },
+        deletedAt: DataTypes.DATE,
+      },
+      {
+        sequelize,
+        tableName: 'posts',
+        modelName: 'Post',
+        paranoid: true,
+        version: true,
+        indexes: [
+          // Backs an author's page of posts, newest first (User.posts).
+          { name: 'posts_author_id_created_at_id', fields: ['authorId', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
+          // Backs the public feed: published posts, newest first.
+          { name: 'posts_published_created_at_id', fields: ['published', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
+        ],
+        scopes: {
+          visibleTo: (viewerId: number | null) => ({ where: visibleTo(viewerId) }),
+        },
+      },
+    );
+  }
+}
+
+/**
+ * What a viewer may see of the posts: published ones, and all of their own.
+ * Soft-deleted rows are excluded by `paranoid` on list queries; `post(id)` shows them to their author.
+ */
+export function visibleTo(viewerId: number | null): WhereOptions<Post> {
+  return viewerId === null ? { published: true } : { [Op.or]: [{ published: true }, { authorId: viewerId }] };
+}
+
+export type PostRow = InferAttributes<Post, { omit: 'author' }> & { authorId: number };

@@ -1,0 +1,60 @@
+import {
+  DataTypes,
+  Model,
+  Sequelize,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+} from 'sequelize';
+import type { Post } from './post';
+import { noNulCharacters } from './validators';
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare email: string;
+  declare name: string | null;
+  declare passwordHash: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+  declare posts?: NonAttribute<Post[]>;
+
+  static initModel(sequelize: Sequelize): void {
+    User.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        email: {
+          type: DataTypes.STRING(254),
+          allowNull: false,
+          set(value: string) {
+            this.setDataValue('email', typeof value === 'string' ? value.trim() : value);
+          },
+          validate: { isEmail: { msg: 'must be a valid email address' }, noNulCharacters },
+        },
+        name: {
+          type: DataTypes.STRING(100),
+          allowNull: true,
+          validate: { len: { args: [0, 100], msg: 'must be at most 100 characters' }, noNulCharacters },
+        },
+        passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+        updatedAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      {
+        sequelize,
+        tableName: 'users',
+        modelName: 'User',
+        // The hash never leaves the data layer unless a caller asks for it by scope.
+        defaultScope: { attributes: { exclude: ['passwordHash'] } },
+        scopes: { withPasswordHash: { attributes: { include: ['passwordHash'] } } },
+        indexes: [
+          // Emails are unique whatever their case; lookups use lower(email) to hit this index.
+          { name: 'users_email_lower_unique', unique: true, fields: [Sequelize.fn('lower', Sequelize.col('email'))] },
+        ],
+      },
+    );
+  }
+}
+
+/** A user as plain data, without the password hash. */
+export type UserRow = Omit<InferAttributes<User>, 'passwordHash' | 'posts'>;

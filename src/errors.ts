@@ -1,0 +1,63 @@
+import {
+  AggregateError as SequelizeAggregateError,
+  BulkRecordError,
+  OptimisticLockError,
+  UniqueConstraintError,
+  ValidationError,
+} from 'sequelize';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Where an input went wrong: path relative to the mutation's `input` (or to the field's arguments). */
+export interface FieldProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The one error type the application throws on purpose; graphql/format-error.ts turns it into a GraphQL error. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static badInput(fields: FieldProblem[]): AppError {
+    return new AppError('BAD_USER_INPUT', fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; '), fields);
+  }
+}
+
+/** Field problems from a Sequelize validation error, under a path prefix (e.g. ['posts', 3]). */
+export function validationProblems(error: ValidationError, prefix: (string | number)[] = []): FieldProblem[] {
+  return error.errors.map((item) => ({ path: [...prefix, item.path ?? 'input'], message: item.message }));
+}
+
+/** Translates the database errors a client can cause into AppErrors; anything else stays unknown (null). */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof UniqueConstraintError) {
+    const fields = error.errors.map((item) => ({ path: [item.path ?? 'input'], message: 'is already taken' }));
+    return new AppError('CONFLICT', fields.map((f) => `${f.path.join('.')} is already taken`).join('; '), fields);
+  }
+  if (error instanceof OptimisticLockError) {
+    return new AppError('CONFLICT', 'the record was changed by someone else; reload it and try again');
+  }
+  if (error instanceof ValidationError) return AppError.badInput(validationProblems(error));
+  if (error instanceof SequelizeAggregateError) {
+    const items = error.errors.filter((e): e is BulkRecordError => e instanceof BulkRecordError);
+    const problems = items.flatMap((item) =>
+      item.errors instanceof ValidationError ? validationProblems(item.errors) : [],
+    );
+    if (problems.length) return AppError.badInput(problems);
+  }
+  return null;
+}

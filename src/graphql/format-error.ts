@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError, toAppError, type FieldProblem } from '../errors';
+import { logger } from '../logger';
+
+const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401 };
+
+/** An AppError as the GraphQL error a client sees (code, and the offending fields for bad input). */
+export function toGraphQLError(error: AppError): GraphQLError {
+  const status = HTTP_STATUS[error.code];
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...(error.fields && { fields: error.fields }), ...(status && { http: { status } }) },
+  });
+}
+
+/** graphql-js reports a bad variable as: Variable "$input" got invalid value … at "input.posts[3].title"; why */
+const VARIABLE_PROBLEM = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; (.*)$/s;
+
+/** The field path of a variable coercion error, relative to the variable (so `input.title` is ["title"]). */
+function variableFields(message: string): FieldProblem[] | undefined {
+  const match = VARIABLE_PROBLEM.exec(message);
+  if (!match) return undefined;
+  const [, variable, location, reason] = match as unknown as [string, string, string, string];
+  const path = location
+    .split(/\.|\[(\d+)\]/)
+    .filter((part) => part !== undefined && part !== '')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  if (path[0] === variable) path.shift();
+  return [{ path, message: reason }];
+}
+
+/**
+ * The one place errors become what clients see: AppErrors and the database errors a client can cause
+ * keep their code and fields; anything unknown is masked, with a correlation id that is also logged.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const appError = toAppError(unwrapResolverError(error));
+  if (appError) {
+    return { ...formatted, message: appError.message, extensions: { ...toGraphQLError(appError).extensions } };
+  }
+  const code = formatted.extensions?.code;
+  if (code && code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {
+    const fields = code === ApolloServerErrorCode.BAD_USER_INPUT ? variableFields(formatted.message) : undefined;
+    return fields ? { ...formatted, extensions: { ...formatted.extensions, fields } } : formatted;
+  }
+  const correlationId = randomUUID();
+  logger.error({ err: unwrapResolverError(error), correlationId, path: formatted.path }, 'unexpected error');
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR, correlationId },
+  };
+}

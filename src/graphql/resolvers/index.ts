@@ -1,0 +1,15 @@
+import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver } from 'graphql-scalars';
+import { Mutation } from './mutation';
+import { Post } from './post';
+import { Query } from './query';
+import { User } from './user';
+
+export const resolvers = {
+  DateTime: DateTimeResolver,
+  EmailAddress: EmailAddressResolver,
+  NonEmptyString: NonEmptyStringResolver,
+  Query,
+  Mutation,
+  User,
+  Post,
+};

@@ -1,0 +1,6 @@
+import type { Context } from '../../context';
+import type { PostRow } from '../../db/models/post';
+
+export const Post = {
+  author: (post: PostRow, _: unknown, ctx: Context) => ctx.loaders.userById.load(post.authorId),
+};

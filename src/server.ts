@@ -1,0 +1,68 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { Sequelize } from 'sequelize';
+import { buildContext, type Context } from './context';
+import { AppError } from './errors';
+import { formatError, toGraphQLError } from './graphql/format-error';
+import { resolvers } from './graphql/resolvers';
+import { typeDefs } from './graphql/schema';
+
+export interface ServerDeps {
+  sequelize: Sequelize;
+  production: boolean;
+  tokenTtlSeconds: number;
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Documented in the README: larger request bodies are refused. */
+export const BODY_LIMIT = '100kb';
+
+/** The HTTP server with Apollo mounted at /graphql; `listen` starts it (port 0 picks a free one). */
+export async function createServer(deps: ServerDeps) {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    typeDefs,
+    resolvers,
+    formatError,
+    introspection: !deps.production,
+    includeStacktraceInErrorResponses: !deps.production,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
+        } catch (error) {
+          throw error instanceof AppError ? toGraphQLError(error) : error;
+        }
+      },
+    }),
+  );
+
+  return {
+    listen(port: number, host?: string): Promise<RunningServer> {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ url: `http://${shown}:${address.port}/graphql`, stop: () => apollo.stop() });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Op, Sequelize, UniqueConstraintError } from 'sequelize';
+import type { Context } from '../context';
+import { Session } from '../db/models/session';
+import { User, type UserRow } from '../db/models/user';
+import { AppError, type FieldProblem } from '../errors';
+import { decoyHash, hashPassword, verifyPassword } from './password';
+import { problemsOf } from './validation';
+import { requireViewer } from './viewer';
+
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 1000;
+
+export interface SignUpInput {
+  email: string;
+  name?: string | null;
+  password: string;
+}
+export interface LogInInput {
+  email: string;
+  password: string;
+}
+export interface AuthResult {
+  token: string;
+  user: UserRow;
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function toUserRow(user: User): UserRow {
+  const { passwordHash: _secret, ...row } = user.get({ plain: true });
+  return row;
+}
+
+/** Finds a user by email whatever its case, through the lower(email) unique index. */
+export function whereEmailIs(email: string) {
+  return Sequelize.where(Sequelize.fn('lower', Sequelize.col('email')), email.trim().toLowerCase());
+}
+
+/** Maps a lost unique-email race (or a taken email) to CONFLICT on the email field. */
+export function emailTaken(error: unknown): never {
+  if (error instanceof UniqueConstraintError) {
+    throw new AppError('CONFLICT', 'email: is already taken', [{ path: ['email'], message: 'is already taken' }]);
+  }
+  throw error;
+}
+
+/** Issues a new bearer token for the user; only its digest is stored. */
+export async function startSession(userId: number, ttlSeconds: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await Session.create({ tokenHash: digest(token), userId, expiresAt });
+  return token;
+}
+
+/** Creates an account and signs it in. */
+export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResult> {
+  const problems: FieldProblem[] = [];
+  if (input.password.length < PASSWORD_MIN) problems.push({ path: ['password'], message: `must be at least ${PASSWORD_MIN} characters` });
+  if (input.password.length > PASSWORD_MAX) problems.push({ path: ['password'], message: `must be at most ${PASSWORD_MAX} characters` });
+  const user = User.build({ email: input.email, name: input.name ?? null, passwordHash: 'pending' });
+  problems.push(...(await problemsOf(user)));
+  if (problems.length) throw AppError.badInput(problems);
+
+  user.passwordHash = await hashPassword(input.password);
+  await user.save().catch(emailTaken);
+  return { token: await startSession(user.id, ctx.tokenTtlSeconds), user: toUserRow(user) };
+}
+
+/** Signs in; an unknown email costs the same time and gives the same error as a wrong password. */
+export async function logIn(ctx: Context, input: LogInInput): Promise<AuthResult> {
+  const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email) });
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !matches) throw new AppError('UNAUTHENTICATED', 'the email or the password is wrong');
+  return { token: await startSession(user.id, ctx.tokenTtlSeconds), user: toUserRow(user) };
+}
+
+/** Revokes the token of this request at once. */
+export async function logOut(ctx: Context): Promise<boolean> {
+  requireViewer(ctx);
+  if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
+  return true;
+}
+
+/** The user and session a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. */
+export async function authenticate(authorization: string | undefined): Promise<{ user: UserRow; sessionId: number } | null> {
+  if (!authorization) return null;
+  const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(authorization)?.[1];
+  if (!token) throw new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
+  // Looked up by the token's digest: the stored value is useless to whoever reads the table.
+  const session = await Session.findOne({
+    where: { tokenHash: { [Op.eq]: digest(token) }, expiresAt: { [Op.gt]: new Date() } },
+    include: [{ model: User, as: 'user' }],
+  });
+  if (!session?.user) throw new AppError('UNAUTHENTICATED', 'the token is invalid, expired or revoked; sign in again');
+  return { user: toUserRow(session.user), sessionId: session.id };
+}

@@ -1,0 +1,130 @@
+import type { Context } from '../context';
+import { Post, type PostRow } from '../db/models/post';
+import {
+  afterCursor,
+  orderClause,
+  parsePage,
+  POSTS_NEWEST_FIRST,
+  toConnection,
+  type Connection,
+  type PageArgs,
+} from '../db/pagination';
+import { AppError } from '../errors';
+import { parseId } from './ids';
+import { problemsOf } from './validation';
+import { requireViewer } from './viewer';
+
+export const MAX_POSTS_PER_BATCH = 100;
+
+export interface PostInput {
+  title: string;
+  content?: string | null;
+  published?: boolean | null;
+}
+export interface UpdatePostInput extends Partial<PostInput> {
+  id: string;
+  expectedVersion?: number | null;
+}
+
+function mayView(ctx: Context, post: PostRow): boolean {
+  return (post.published && post.deletedAt === null) || post.authorId === ctx.viewer?.id;
+}
+
+/** A post the viewer may see, or null: a draft of someone else is indistinguishable from no post. */
+export async function getPost(ctx: Context, id: string): Promise<PostRow | null> {
+  const postId = parseId(id);
+  const post = postId === null ? null : await ctx.loaders.postById.load(postId);
+  return post && mayView(ctx, post) ? post : null;
+}
+
+const visibleScope = (ctx: Context) => Post.scope({ method: ['visibleTo', ctx.viewer?.id ?? null] });
+
+/** The posts the viewer may see, newest first. */
+export async function listPosts(ctx: Context, args: PageArgs): Promise<Connection<PostRow>> {
+  const page = parsePage(args, POSTS_NEWEST_FIRST);
+  const rows = await visibleScope(ctx).findAll({
+    where: afterCursor(page),
+    order: orderClause(POSTS_NEWEST_FIRST),
+    limit: page.size + 1,
+    raw: true,
+  });
+  return toConnection(rows as PostRow[], page, () => visibleScope(ctx).count());
+}
+
+/** One author's posts the viewer may see; batched across authors by the loaders. */
+export async function listPostsOfAuthor(ctx: Context, authorId: number, args: PageArgs): Promise<Connection<PostRow>> {
+  const page = parsePage(args, POSTS_NEWEST_FIRST);
+  const rows = await ctx.loaders.postPageByAuthor(page).load(authorId);
+  return toConnection(rows, page, () => ctx.loaders.postCountByAuthor.load(authorId));
+}
+
+function draftOf(input: PostInput, authorId: number): Post {
+  // Only these fields come from the client: id, author, version and timestamps are the server's.
+  return Post.build({ title: input.title, content: input.content ?? null, published: input.published ?? false, authorId });
+}
+
+export async function createPost(ctx: Context, input: PostInput): Promise<PostRow> {
+  const viewer = requireViewer(ctx);
+  const post = draftOf(input, viewer.id);
+  const problems = await problemsOf(post);
+  if (problems.length) throw AppError.badInput(problems);
+  await post.save();
+  return post.get({ plain: true }) as PostRow;
+}
+
+/** Creates all the posts or none; every row is validated and each problem names its row. */
+export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<PostRow[]> {
+  const viewer = requireViewer(ctx);
+  if (inputs.length > MAX_POSTS_PER_BATCH) {
+    throw AppError.badInput([{ path: ['posts'], message: `must hold at most ${MAX_POSTS_PER_BATCH} posts` }]);
+  }
+  const drafts = inputs.map((input) => draftOf(input, viewer.id));
+  const problems = (await Promise.all(drafts.map((draft, i) => problemsOf(draft, ['posts', i])))).flat();
+  if (problems.length) throw AppError.badInput(problems);
+  const posts = await Post.bulkCreate(
+    drafts.map((draft) => draft.get({ plain: true })),
+    { validate: true, returning: true },
+  );
+  return posts.map((post) => post.get({ plain: true }) as PostRow);
+}
+
+/**
+ * The viewer's own post for a write: NOT_FOUND when the viewer may not see it,
+ * FORBIDDEN when they may see it but it is someone else's.
+ */
+async function ownPost(ctx: Context, id: string, options: { includeDeleted: boolean }): Promise<Post> {
+  const viewer = requireViewer(ctx);
+  const postId = parseId(id);
+  const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
+  if (!post || !mayView(ctx, post.get({ plain: true }) as PostRow)) throw new AppError('NOT_FOUND', `no post ${id}`);
+  if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${id} belongs to someone else`);
+  return post;
+}
+
+export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<PostRow> {
+  const post = await ownPost(ctx, input.id, { includeDeleted: false });
+  if (input.expectedVersion != null && input.expectedVersion !== post.version) {
+    throw new AppError('CONFLICT', `post ${input.id} is at version ${post.version}, not ${input.expectedVersion}`);
+  }
+  if (input.title != null) post.title = input.title;
+  if (input.content !== undefined) post.content = input.content;
+  if (input.published != null) post.published = input.published;
+  const problems = await problemsOf(post);
+  if (problems.length) throw AppError.badInput(problems);
+  // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
+  await post.save();
+  return post.get({ plain: true }) as PostRow;
+}
+
+/** Soft-deletes (paranoid): the author can still see and restore it. Deleting twice changes nothing. */
+export async function deletePost(ctx: Context, id: string): Promise<PostRow> {
+  const post = await ownPost(ctx, id, { includeDeleted: true });
+  if (!post.isSoftDeleted()) await post.destroy();
+  return post.get({ plain: true }) as PostRow;
+}
+
+export async function restorePost(ctx: Context, id: string): Promise<PostRow> {
+  const post = await ownPost(ctx, id, { includeDeleted: true });
+  if (post.isSoftDeleted()) await post.restore();
+  return post.get({ plain: true }) as PostRow;
+}

@@ -1,0 +1,54 @@
+import { Op } from 'sequelize';
+import type { Context } from '../context';
+import { Post } from '../db/models/post';
+import { User, type UserRow } from '../db/models/user';
+import { afterCursor, orderClause, parsePage, toConnection, USERS_BY_ID, type Connection, type PageArgs } from '../db/pagination';
+import { AppError } from '../errors';
+import { emailTaken, toUserRow } from './auth';
+import { parseId } from './ids';
+import { problemsOf } from './validation';
+import { requireViewer } from './viewer';
+
+export interface UpdateViewerInput {
+  name?: string | null;
+  email?: string | null;
+}
+
+/** Users are public (their email is not: see the User.email resolver). */
+export async function getUser(ctx: Context, id: string): Promise<UserRow | null> {
+  const userId = parseId(id);
+  return userId === null ? null : ctx.loaders.userById.load(userId);
+}
+
+export async function listUsers(_ctx: Context, args: PageArgs): Promise<Connection<UserRow>> {
+  const page = parsePage(args, USERS_BY_ID);
+  const rows = await User.findAll({ where: afterCursor(page), order: orderClause(USERS_BY_ID), limit: page.size + 1, raw: true });
+  return toConnection(rows, page, () => User.count());
+}
+
+/** Only the user themselves sees their email address. */
+export function emailVisibleTo(ctx: Context, user: UserRow): string | null {
+  return ctx.viewer?.id === user.id ? user.email : null;
+}
+
+export async function updateViewer(ctx: Context, input: UpdateViewerInput): Promise<UserRow> {
+  const viewer = requireViewer(ctx);
+  const user = await User.findByPk(viewer.id, { rejectOnEmpty: true });
+  if (input.name !== undefined) user.name = input.name;
+  if (input.email != null) user.email = input.email;
+  if (input.email === null) throw AppError.badInput([{ path: ['email'], message: 'cannot be removed' }]);
+  const problems = await problemsOf(user);
+  if (problems.length) throw AppError.badInput(problems);
+  await user.save().catch(emailTaken);
+  return toUserRow(user);
+}
+
+/** Removes the account with all of its posts (soft-deleted ones too) and its sessions. */
+export async function deleteViewer(ctx: Context): Promise<UserRow> {
+  const viewer = requireViewer(ctx);
+  const user = await User.findByPk(viewer.id, { rejectOnEmpty: true });
+  // Explicit and forced: `paranoid` would only soft-delete, and the account's data must go.
+  await Post.destroy({ where: { authorId: { [Op.eq]: viewer.id } }, force: true });
+  await user.destroy();
+  return toUserRow(user);
+}

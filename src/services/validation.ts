@@ -1,0 +1,14 @@
+import type { Model } from 'sequelize';
+import { ValidationError } from 'sequelize';
+import { validationProblems, type FieldProblem } from '../errors';
+
+/** The model's own validation problems for a built row, as field problems under `prefix`. */
+export async function problemsOf(row: Model, prefix: (string | number)[] = []): Promise<FieldProblem[]> {
+  try {
+    await row.validate();
+    return [];
+  } catch (error) {
+    if (error instanceof ValidationError) return validationProblems(error, prefix);
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { createServer, type RunningServer } from '../server';
+import { testDb } from './database';
+
+export interface GraphQLResponse<Data = Record<string, any>> {
+  status: number;
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions: { code: string; fields?: { path: (string | number)[]; message: string }[]; [key: string]: unknown } }[];
+}
+
+export interface TestClient {
+  url: string;
+  /** Sends one GraphQL operation over real HTTP; `token` becomes the bearer token. */
+  gql<Data = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<Data>>;
+}
+
+/** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
+export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClient {
+  let running: RunningServer | undefined;
+  const client: TestClient = {
+    url: '',
+    async gql(query, variables, { token, headers } = {}) {
+      const response = await fetch(client.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token && { authorization: `Bearer ${token}` }),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+  };
+  beforeAll(async () => {
+    const server = await createServer({
+      sequelize: testDb().sequelize,
+      production: false,
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    });
+    running = await server.listen(0, '127.0.0.1');
+    client.url = running.url;
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return client;
+}
+
+/** The SQL statements run while `work` runs. */
+export async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const statements: string[] = [];
+  const stop = testDb().onStatement((sql) => statements.push(sql));
+  try {
+    await work();
+  } finally {
+    stop();
+  }
+  return statements;
+}
