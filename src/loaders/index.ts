@@ -41,12 +41,4 @@ export class Loaders {
     }
     return loader;
   }
-
-  /** Forgets every cached row: after a write, nothing stale is served. */
-  clear(): void {
-    this.userById.clearAll();
-    this.postById.clearAll();
-    this.postCountByAuthor.clearAll();
-    this.pages.clear();
-  }
 }

@@ -46,11 +46,19 @@ export function emailTaken(error: unknown): never {
 }
 
 /** Issues a new bearer token for the user; only its digest is stored. */
-export async function startSession(userId: number, ttlSeconds: number): Promise<string> {
+export async function startSession(userId: number, ttlSeconds: number): Promise<{ token: string; sessionId: number }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  await Session.create({ tokenHash: digest(token), userId, expiresAt });
-  return token;
+  const session = await Session.create({ tokenHash: digest(token), userId, expiresAt });
+  return { token, sessionId: session.id };
+}
+
+/** Opens a session and lets the rest of this request act as the user (their payload shows their email). */
+async function signIn(ctx: Context, user: User): Promise<AuthResult> {
+  const { token, sessionId } = await startSession(user.id, ctx.tokenTtlSeconds);
+  ctx.viewer = toUserRow(user);
+  ctx.sessionId = sessionId;
+  return { token, user: ctx.viewer };
 }
 
 /** Creates an account and signs it in. */
@@ -64,7 +72,7 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResu
 
   user.passwordHash = await hashPassword(input.password);
   await user.save().catch(emailTaken);
-  return { token: await startSession(user.id, ctx.tokenTtlSeconds), user: toUserRow(user) };
+  return signIn(ctx, user);
 }
 
 /** Signs in; an unknown email costs the same time and gives the same error as a wrong password. */
@@ -72,7 +80,7 @@ export async function logIn(ctx: Context, input: LogInInput): Promise<AuthResult
   const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email) });
   const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !matches) throw new AppError('UNAUTHENTICATED', 'the email or the password is wrong');
-  return { token: await startSession(user.id, ctx.tokenTtlSeconds), user: toUserRow(user) };
+  return signIn(ctx, user);
 }
 
 /** Revokes the token of this request at once. */

@@ -5,7 +5,8 @@ import { validationProblems, type FieldProblem } from '../errors';
 /** The model's own validation problems for a built row, as field problems under `prefix`. */
 export async function problemsOf(row: Model, prefix: (string | number)[] = []): Promise<FieldProblem[]> {
   try {
-    await row.validate();
+    // Timestamps are set by save(), after this check.
+    await row.validate({ skip: ['createdAt', 'updatedAt'] });
     return [];
   } catch (error) {
     if (error instanceof ValidationError) return validationProblems(error, prefix);

@@ -21,7 +21,7 @@ export async function aUser(overrides: Partial<Pick<UserRow, 'email' | 'name'>> 
 /** A user with a valid bearer token. */
 export async function aSignedInUser(overrides: Parameters<typeof aUser>[0] = {}): Promise<{ user: UserRow; token: string }> {
   const user = await aUser(overrides);
-  return { user, token: await startSession(user.id, 3600) };
+  return { user, token: (await startSession(user.id, 3600)).token };
 }
 
 type PostOverrides = Partial<Pick<PostRow, 'title' | 'content' | 'published' | 'createdAt'>>;

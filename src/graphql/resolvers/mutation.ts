@@ -1,5 +1,6 @@
 import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
+import { Loaders } from '../../loaders';
 import { logIn, logOut, signUp, type LogInInput, type SignUpInput } from '../../services/auth';
 import {
   createPost,
@@ -15,8 +16,9 @@ import { deleteViewer, updateViewer, type UpdateViewerInput } from '../../servic
 type Resolver = (parent: unknown, args: never, ctx: Context) => Promise<unknown>;
 
 /**
- * Runs every mutation in exactly one managed transaction, then empties the request's loader caches
- * so the payload (and later mutations in the same document) read what was committed.
+ * Runs every mutation in exactly one managed transaction, then gives the request fresh loaders
+ * so the payload (and later mutations in the same document) read what was committed, as the
+ * viewer the mutation may have signed in.
  */
 function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
   const wrapped = Object.entries(resolvers).map(([name, resolve]) => [
@@ -25,7 +27,7 @@ function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
       try {
         return await inTransaction(ctx.sequelize, () => resolve(parent, args, ctx));
       } finally {
-        ctx.loaders.clear();
+        ctx.loaders = new Loaders(ctx.viewer?.id ?? null);
       }
     },
   ]);
