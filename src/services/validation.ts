@@ -5,7 +5,7 @@ import { validationProblems, type FieldProblem } from '../errors';
 /** The model's own validation problems for a built row, as field problems under `prefix`. */
 export async function problemsOf(row: Model, prefix: (string | number)[] = []): Promise<FieldProblem[]> {
   try {
-    // Timestamps are set by save(), after this check.
+    // Timestamps are NOT NULL in the model as in the database; save() sets them after this check.
     await row.validate({ skip: ['createdAt', 'updatedAt'] });
     return [];
   } catch (error) {
