@@ -88,7 +88,7 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
   // One timestamp for the batch: bulkCreate validates (NOT NULL createdAt) before it would set them.
   const now = new Date();
   const drafts = inputs.map((input) => draftOf(input, viewer.id, now));
-  const problems = (await Promise.all(drafts.map((draft, i) => problemsOf(draft, ['posts', i])))).flat();
+  const problems = (await Promise.all(drafts.map((draft, i) => problemsOf(draft, { prefix: ['posts', i] })))).flat();
   if (problems.length) throw AppError.badInput(problems);
   const posts = await Post.bulkCreate(
     drafts.map((draft) => draft.get({ plain: true })),

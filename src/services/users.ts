@@ -33,13 +33,14 @@ export function emailVisibleTo(ctx: Context, user: UserRow): string | null {
 
 export async function updateViewer(ctx: Context, input: UpdateViewerInput): Promise<UserRow> {
   const viewer = requireViewer(ctx);
+  if (input.email === null) throw AppError.badInput([{ path: ['email'], message: 'cannot be removed' }]);
   const user = await User.findByPk(viewer.id, { rejectOnEmpty: true });
   if (input.name !== undefined) user.name = input.name;
-  if (input.email != null) user.email = input.email;
-  if (input.email === null) throw AppError.badInput([{ path: ['email'], message: 'cannot be removed' }]);
-  const problems = await problemsOf(user);
+  if (input.email !== undefined) user.email = input.email;
+  const fields: ('name' | 'email')[] = ['name', 'email'];
+  const problems = await problemsOf(user, { fields });
   if (problems.length) throw AppError.badInput(problems);
-  await user.save().catch(emailTaken);
+  await user.save({ fields }).catch(emailTaken);
   return toUserRow(user);
 }
 

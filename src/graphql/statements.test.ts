@@ -1,0 +1,69 @@
+import { Post } from '../db/models/post';
+import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
+import { statementsDuring, useServer } from '../test/server';
+import type { UserRow } from '../db/models/user';
+
+const api = useServer();
+
+/** N authors with three published posts each. */
+async function authorsWithPosts(n: number): Promise<UserRow[]> {
+  const authors: UserRow[] = [];
+  for (let i = 0; i < n; i += 1) authors.push(await aUser());
+  await Post.bulkCreate(authors.flatMap((a) => [1, 2, 3].map((k) => ({ title: `t${k}`, published: true, authorId: a.id }))));
+  return authors;
+}
+
+async function statementsFor(query: string, variables: Record<string, unknown> = {}, token?: string) {
+  let errors: unknown;
+  const sql = await statementsDuring(async () => {
+    errors = (await api.gql(query, variables, { token })).errors;
+  });
+  expect(errors).toBeUndefined();
+  return sql;
+}
+
+const FEED = `query ($n: Int) { posts(first: $n) { nodes { title author { name } } } }`;
+const NESTED = `query ($n: Int) { users(first: $n) { nodes { name posts(first: 10) { totalCount nodes { title author { name } } } } } }`;
+
+describe('SQL statements per request', () => {
+  it.each([1, 50])('posts(first: %i) with authors: 2 statements (page + one author batch), no COUNT', async (n) => {
+    await authorsWithPosts(20);
+    const sql = await statementsFor(FEED, { n });
+    expect(sql).toHaveLength(2);
+    expect(sql.join('\n')).not.toMatch(/count\(/i);
+  });
+
+  it.each([1, 20])('users(first: %i) with a page of posts each: 4 statements whatever the number of users', async (n) => {
+    await authorsWithPosts(20);
+    const sql = await statementsFor(NESTED, { n });
+    // users page, every user's posts page (one LATERAL statement), their counts (one GROUP BY), the authors
+    expect(sql).toHaveLength(4);
+    expect(sql.filter((s) => /LATERAL/.test(s))).toHaveLength(1);
+    expect(sql.filter((s) => /count\(/i.test(s))).toHaveLength(1);
+  });
+
+  it('counts nothing when totalCount is not selected', async () => {
+    await authorsWithPosts(3);
+    const sql = await statementsFor(`{ users { nodes { posts { nodes { title } } } } }`);
+    expect(sql).toHaveLength(2);
+    expect(sql.join('\n')).not.toMatch(/count\(/i);
+  });
+
+  it("post(id) with its author and the author's posts: 3 statements; one more for the viewer when signed in", async () => {
+    const [author] = await authorsWithPosts(1);
+    const post = await aPublishedPost(author!);
+    const query = `query ($id: ID!) { post(id: $id) { title author { name posts(first: 5) { nodes { title } } } } }`;
+    expect(await statementsFor(query, { id: String(post.id) })).toHaveLength(3);
+    const { token } = await aSignedInUser();
+    expect(await statementsFor(query, { id: String(post.id) }, token)).toHaveLength(4);
+  });
+
+  it('createPosts of 100 rows: one INSERT inside one transaction', async () => {
+    const { token } = await aSignedInUser();
+    const posts = Array.from({ length: 100 }, (_, i) => ({ title: `p${i}` }));
+    const sql = await statementsFor(`mutation ($posts: [CreatePostInput!]!) { createPosts(input: { posts: $posts }) { posts { id } } }`, { posts }, token);
+    expect(sql.filter((s) => /^INSERT/.test(s))).toHaveLength(1);
+    expect(sql.filter((s) => /^(START TRANSACTION|BEGIN)/.test(s))).toHaveLength(1);
+    expect(sql.filter((s) => /^COMMIT/.test(s))).toHaveLength(1);
+  });
+});
