@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -9,8 +8,6 @@ const PASSWORD = 'postgres';
 export interface EmbeddedServer {
   /** A URL to `database` on this server. */
   url(database: string): string;
-  createDatabase(name: string, template?: string): Promise<void>;
-  dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,25 +52,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
 }
 
 function handle(port: number, stop: () => Promise<void>): EmbeddedServer {
-  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client(url('postgres'));
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  return {
-    url,
-    async createDatabase(name, template) {
-      await admin(`CREATE DATABASE ${quote(name)}${template ? ` TEMPLATE ${quote(template)}` : ''}`);
-    },
-    dropDatabase: (name) => admin(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`),
-    stop,
-  };
+  return { url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, stop };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { createDatabase } from './admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 export interface DatabaseLocation {
@@ -18,7 +19,7 @@ export async function locateDatabase(config: Config, log: (line: string) => void
     return { url: config.DATABASE_URL, description: `using PostgreSQL at ${host}${pathname}`, release: async () => {} };
   }
   const server = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, log);
-  await server.createDatabase(EMBEDDED_DATABASE).catch((error: { code?: string }) => {
+  await createDatabase(server.url('postgres'), EMBEDDED_DATABASE).catch((error: { code?: string }) => {
     if (error.code !== '42P04') throw error; // 42P04: it exists already
   });
   return {
