@@ -58,16 +58,9 @@ export async function listPostsOfAuthor(ctx: Context, authorId: number, args: Pa
   return toConnection(rows, page, () => ctx.loaders.postCountByAuthor.load(authorId));
 }
 
-function draftOf(input: PostInput, authorId: number, now = new Date()): Post {
+function draftOf(input: PostInput, authorId: number): Post {
   // Only these fields come from the client: id, author, version and timestamps are the server's.
-  return Post.build({
-    title: input.title,
-    content: input.content ?? null,
-    published: input.published ?? false,
-    authorId,
-    createdAt: now,
-    updatedAt: now,
-  });
+  return Post.build({ title: input.title, content: input.content ?? null, published: input.published ?? false, authorId });
 }
 
 export async function createPost(ctx: Context, input: PostInput): Promise<PostRow> {
@@ -85,13 +78,13 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
   if (inputs.length > MAX_POSTS_PER_BATCH) {
     throw AppError.badInput([{ path: ['posts'], message: `must hold at most ${MAX_POSTS_PER_BATCH} posts` }]);
   }
-  // One timestamp for the batch: bulkCreate validates (NOT NULL createdAt) before it would set them.
-  const now = new Date();
-  const drafts = inputs.map((input) => draftOf(input, viewer.id, now));
+  const drafts = inputs.map((input) => draftOf(input, viewer.id));
   const problems = (await Promise.all(drafts.map((draft, i) => problemsOf(draft, { prefix: ['posts', i] })))).flat();
   if (problems.length) throw AppError.badInput(problems);
+  const now = new Date();
   const posts = await Post.bulkCreate(
-    drafts.map((draft) => draft.get({ plain: true })),
+    // One timestamp for the batch, given here: bulkCreate validates (NOT NULL createdAt) before it sets them.
+    drafts.map((draft) => ({ ...draft.get({ plain: true }), createdAt: now, updatedAt: now })),
     { validate: true, returning: true },
   );
   return posts.map((post) => post.get({ plain: true }) as PostRow);
