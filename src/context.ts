@@ -23,5 +23,5 @@ export async function buildContext(
 ): Promise<Context> {
   const session = await authenticate(authorization);
   const viewer = session?.user ?? null;
-  return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(viewer?.id ?? null), tokenTtlSeconds };
+  return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(), tokenTtlSeconds };
 }

@@ -1,9 +1,9 @@
-import DataLoader from 'dataloader';
+import DataLoader, { type BatchLoadFn } from 'dataloader';
 import { Op } from 'sequelize';
 import { Post, type PostRow } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { pageKey, type Page } from '../db/pagination';
-import { countPostsByAuthor, loadPostPagesByAuthor } from './posts-by-author';
+import { countRowsByParent, selectPagesByParent, type ListRequest, type ListSource } from '../lists';
+import type { PageRows } from '../lists/connection';
 
 /** Rows in the order of `ids`, null where a row is missing. */
 function inOrder<Row extends { id: number }>(ids: readonly number[], rows: Row[]): (Row | null)[] {
@@ -16,9 +16,7 @@ function inOrder<Row extends { id: number }>(ids: readonly number[], rows: Row[]
  * Built per request, because what a viewer may see differs between viewers.
  */
 export class Loaders {
-  private pages = new Map<string, DataLoader<number, PostRow[]>>();
-
-  constructor(private readonly viewerId: number | null) {}
+  private lists = new Map<string, DataLoader<number, unknown>>();
 
   readonly userById = new DataLoader<number, UserRow | null>(async (ids) =>
     inOrder(ids, await User.findAll({ where: { id: { [Op.in]: [...ids] } }, raw: true })),
@@ -29,16 +27,29 @@ export class Loaders {
     inOrder(ids, (await Post.findAll({ where: { id: { [Op.in]: [...ids] } }, paranoid: false, raw: true })) as PostRow[]),
   );
 
-  readonly postCountByAuthor = new DataLoader<number, number>((ids) => countPostsByAuthor(ids, this.viewerId));
+  /** A page of each parent's list (e.g. every author's posts): one loader per distinct request, one statement per batch. */
+  pagesByParent<Row>(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, PageRows<Row>> {
+    return this.listLoader(`page ${keyOf(source, parentKey)} ${request.pageKey}`, (ids) =>
+      selectPagesByParent<Row>(source, request.page, parentKey, ids),
+    );
+  }
 
-  /** A loader per distinct page request, so User.posts(first: 10) for 50 users is one statement. */
-  postPageByAuthor(page: Page): DataLoader<number, PostRow[]> {
-    const key = pageKey(page);
-    let loader = this.pages.get(key);
+  /** The size of each parent's list, for totalCount: one grouped COUNT per distinct filter. */
+  countsByParent(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, number> {
+    return this.listLoader(`count ${keyOf(source, parentKey)} ${request.filterKey}`, (ids) =>
+      countRowsByParent(source, parentKey, ids),
+    );
+  }
+
+  private listLoader<Value>(key: string, batch: BatchLoadFn<number, Value>): DataLoader<number, Value> {
+    let loader = this.lists.get(key) as DataLoader<number, Value> | undefined;
     if (!loader) {
-      loader = new DataLoader((ids) => loadPostPagesByAuthor(ids, page, this.viewerId));
-      this.pages.set(key, loader);
+      loader = new DataLoader(batch);
+      this.lists.set(key, loader as DataLoader<number, unknown>);
     }
     return loader;
   }
 }
+
+const keyOf = (source: ListSource, parentKey: string) =>
+  `${source.model.name}.${parentKey} ${JSON.stringify(source.scopes)}`;

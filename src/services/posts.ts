@@ -1,16 +1,9 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
-import {
-  afterCursor,
-  orderClause,
-  parsePage,
-  POSTS_NEWEST_FIRST,
-  toConnection,
-  type Connection,
-  type PageArgs,
-} from '../db/pagination';
+import { countRows, parseList, selectPage, toConnection, type Connection, type ListArgs, type ListRequest, type ListSource } from '../lists';
 import { AppError } from '../errors';
-import { parseId } from './ids';
+import { parseId } from '../ids';
+import { POST_LIST } from './lists';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
 
@@ -37,25 +30,24 @@ export async function getPost(ctx: Context, id: string): Promise<PostRow | null>
   return post && mayView(ctx, post) ? post : null;
 }
 
-const visibleScope = (ctx: Context) => Post.scope({ method: ['visibleTo', ctx.viewer?.id ?? null] });
+/** The posts of a list request that the viewer may see. */
+function visiblePosts(ctx: Context, request: ListRequest): ListSource {
+  return { model: Post, scopes: [['visibleTo', ctx.viewer?.id ?? null]], where: request.where };
+}
 
-/** The posts the viewer may see, newest first. */
-export async function listPosts(ctx: Context, args: PageArgs): Promise<Connection<PostRow>> {
-  const page = parsePage(args, POSTS_NEWEST_FIRST);
-  const rows = await visibleScope(ctx).findAll({
-    where: afterCursor(page),
-    order: orderClause(POSTS_NEWEST_FIRST),
-    limit: page.size + 1,
-    raw: true,
-  });
-  return toConnection(rows as PostRow[], page, () => visibleScope(ctx).count());
+/** The posts the viewer may see, filtered, ordered and paged as asked (newest first by default). */
+export async function listPosts(ctx: Context, args: ListArgs): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST);
+  const source = visiblePosts(ctx, request);
+  return toConnection(await selectPage<PostRow>(source, request.page), request.page, () => countRows(source));
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
-export async function listPostsOfAuthor(ctx: Context, authorId: number, args: PageArgs): Promise<Connection<PostRow>> {
-  const page = parsePage(args, POSTS_NEWEST_FIRST);
-  const rows = await ctx.loaders.postPageByAuthor(page).load(authorId);
-  return toConnection(rows, page, () => ctx.loaders.postCountByAuthor.load(authorId));
+export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST);
+  const source = visiblePosts(ctx, request);
+  const found = await ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId').load(authorId);
+  return toConnection(found, request.page, () => ctx.loaders.countsByParent(source, request, 'authorId').load(authorId));
 }
 
 function draftOf(input: PostInput, authorId: number): Post {

@@ -2,10 +2,11 @@ import { Op } from 'sequelize';
 import type { Context } from '../context';
 import { Post } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { afterCursor, orderClause, parsePage, toConnection, USERS_BY_ID, type Connection, type PageArgs } from '../db/pagination';
+import { countRows, parseList, selectPage, toConnection, type Connection, type ListArgs } from '../lists';
 import { AppError } from '../errors';
 import { emailTaken, toUserRow } from './auth';
-import { parseId } from './ids';
+import { parseId } from '../ids';
+import { USER_LIST } from './lists';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
 
@@ -20,10 +21,11 @@ export async function getUser(ctx: Context, id: string): Promise<UserRow | null>
   return userId === null ? null : ctx.loaders.userById.load(userId);
 }
 
-export async function listUsers(_ctx: Context, args: PageArgs): Promise<Connection<UserRow>> {
-  const page = parsePage(args, USERS_BY_ID);
-  const rows = await User.findAll({ where: afterCursor(page), order: orderClause(USERS_BY_ID), limit: page.size + 1, raw: true });
-  return toConnection(rows, page, () => User.count());
+/** All users, filtered, ordered and paged as asked (by id by default). */
+export async function listUsers(_ctx: Context, args: ListArgs): Promise<Connection<UserRow>> {
+  const request = parseList(args, USER_LIST);
+  const source = { model: User, scopes: [], where: request.where };
+  return toConnection(await selectPage<UserRow>(source, request.page), request.page, () => countRows(source));
 }
 
 /** Only the user themselves sees their email address. */

@@ -57,8 +57,10 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
           // Backs the public feed: published posts, newest first.
           { name: 'posts_published_created_at_id', fields: ['published', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
         ],
+        // Reusable fragments of list queries; src/lists applies them to raw page queries as well.
         scopes: {
           visibleTo: (viewerId: number | null) => ({ where: visibleTo(viewerId) }),
+          newestFirst: { order: [['createdAt', 'DESC'], ['id', 'DESC']] },
         },
       },
     );
@@ -69,7 +71,7 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
  * What a viewer may see of the posts: published ones, and all of their own.
  * Soft-deleted rows are excluded by `paranoid` on list queries; `post(id)` shows them to their author.
  */
-export function visibleTo(viewerId: number | null): WhereOptions<Post> {
+function visibleTo(viewerId: number | null): WhereOptions<Post> {
   return viewerId === null ? { published: true } : { [Op.or]: [{ published: true }, { authorId: viewerId }] };
 }
 

@@ -46,7 +46,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         modelName: 'User',
         // The hash never leaves the data layer unless a caller asks for it by scope.
         defaultScope: { attributes: { exclude: ['passwordHash'] } },
-        scopes: { withPasswordHash: { attributes: { include: ['passwordHash'] } } },
+        scopes: {
+          withPasswordHash: { attributes: { include: ['passwordHash'] } },
+          byId: { order: [['id', 'ASC']] },
+        },
         indexes: [
           // Emails are unique whatever their case; lookups use lower(email) to hit this index.
           { name: 'users_email_lower_unique', unique: true, fields: [Sequelize.fn('lower', Sequelize.col('email'))] },

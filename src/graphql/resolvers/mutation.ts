@@ -27,7 +27,7 @@ function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
       try {
         return await inTransaction(ctx.sequelize, () => resolve(parent, args, ctx));
       } finally {
-        ctx.loaders = new Loaders(ctx.viewer?.id ?? null);
+        ctx.loaders = new Loaders();
       }
     },
   ]);

@@ -1,13 +1,12 @@
 import type { Context } from '../../context';
-import type { PageArgs } from '../../db/pagination';
+import type { ListArgs } from '../../lists';
 import { getPost, listPosts } from '../../services/posts';
 import { getUser, listUsers } from '../../services/users';
-
 
 export const Query = {
   viewer: (_: unknown, __: unknown, ctx: Context) => ctx.viewer,
   user: (_: unknown, { id }: { id: string }, ctx: Context) => getUser(ctx, id),
   post: (_: unknown, { id }: { id: string }, ctx: Context) => getPost(ctx, id),
-  users: (_: unknown, args: PageArgs, ctx: Context) => listUsers(ctx, args),
-  posts: (_: unknown, args: PageArgs, ctx: Context) => listPosts(ctx, args),
+  users: (_: unknown, args: ListArgs, ctx: Context) => listUsers(ctx, args),
+  posts: (_: unknown, args: ListArgs, ctx: Context) => listPosts(ctx, args),
 };

@@ -1,0 +1,169 @@
+import { Op, type WhereOptions } from 'sequelize';
+import { AppError } from '../errors';
+import { parseId } from '../ids';
+
+/** A column a client may filter on, by the GraphQL filter type that describes it. */
+export interface FilterField {
+  attribute: string;
+  type: 'id' | 'string' | 'boolean' | 'datetime';
+  nullable?: boolean;
+}
+export type FilterFields = Record<string, FilterField>;
+
+export const MAX_FILTER_DEPTH = 5;
+export const MAX_FILTER_CONDITIONS = 50;
+export const MAX_IN_VALUES = 100;
+
+type Path = (string | number)[];
+
+// Conditions keep TRUE and FALSE apart from Sequelize wheres and fold them away: Sequelize would drop
+// an empty `{}` (true) inside an Op.or, turning `OR: [{}, x]` into plain `x`.
+type Condition = boolean | WhereOptions;
+
+function and(parts: Condition[]): Condition {
+  if (parts.includes(false)) return false;
+  const wheres = parts.filter((part): part is WhereOptions => part !== true);
+  return wheres.length <= 1 ? (wheres[0] ?? true) : { [Op.and]: wheres };
+}
+
+function or(parts: Condition[]): Condition {
+  if (parts.includes(true)) return true;
+  const wheres = parts.filter((part): part is WhereOptions => part !== false);
+  return wheres.length <= 1 ? (wheres[0] ?? false) : { [Op.or]: wheres };
+}
+
+function not(part: Condition): Condition {
+  return typeof part === 'boolean' ? !part : { [Op.not]: part };
+}
+
+function toWhere(condition: Condition): WhereOptions {
+  if (condition === true) return {};
+  return condition === false ? { [Op.or]: [] } : condition; // Sequelize writes an empty OR as 0 = 1
+}
+
+const bad = (path: Path, message: string) => AppError.badInput([{ path, message }]);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A client's `where` (PostWhere, UserWhere) as a Sequelize where, built from an allow-list: only the
+ * given fields and operators are read, every value is type-checked, and only Op symbols come out.
+ * A null anywhere means "not given"; comparisons on nullable columns are false for NULL, so NOT is exact.
+ */
+export function whereOf(input: unknown, fields: FilterFields): WhereOptions {
+  let conditions = 0;
+  const count = (path: Path) => {
+    conditions += 1;
+    if (conditions > MAX_FILTER_CONDITIONS) throw bad(path, `the filter holds more than ${MAX_FILTER_CONDITIONS} conditions`);
+  };
+
+  function conditionOf(filter: unknown, path: Path, depth: number): Condition {
+    if (filter == null) return true;
+    if (!isObject(filter)) throw bad(path, 'must be an object');
+    if (depth > MAX_FILTER_DEPTH) throw bad(path, `nests AND/OR/NOT more than ${MAX_FILTER_DEPTH} levels deep`);
+    const parts: Condition[] = [];
+    for (const [name, value] of Object.entries(filter)) {
+      if (value == null) continue;
+      const at = [...path, name];
+      count(at);
+      if (name === 'AND' || name === 'OR') {
+        const items = listOf(value, at).map((item, i) => conditionOf(item, [...at, i], depth + 1));
+        parts.push(name === 'AND' ? and(items) : or(items));
+      } else if (name === 'NOT') {
+        parts.push(not(conditionOf(value, at, depth + 1)));
+      } else if (Object.hasOwn(fields, name)) {
+        parts.push(fieldCondition(fields[name]!, value, at));
+      } else {
+        throw bad(at, 'is not a filter of this list');
+      }
+    }
+    return and(parts);
+  }
+
+  return toWhere(conditionOf(input, ['where'], 0));
+}
+
+function listOf(value: unknown, path: Path): unknown[] {
+  if (!Array.isArray(value)) throw bad(path, 'must be a list');
+  if (value.length > MAX_IN_VALUES) throw bad(path, `must hold at most ${MAX_IN_VALUES} values`);
+  return value;
+}
+
+function fieldCondition(field: FilterField, value: unknown, path: Path): Condition {
+  if (field.type === 'boolean') {
+    if (typeof value !== 'boolean') throw bad(path, 'must be true or false');
+    return { [field.attribute]: { [Op.eq]: value } };
+  }
+  if (!isObject(value)) throw bad(path, 'must be an object');
+  const parts = Object.entries(value)
+    .filter(([, operand]) => operand != null)
+    .map(([operator, operand]) => {
+      const at = [...path, operator];
+      if (field.type === 'id') return idCondition(field.attribute, operator, operand, at);
+      if (field.type === 'datetime') return dateCondition(field.attribute, operator, operand, at);
+      return stringCondition(field.attribute, operator, operand, value.mode, at);
+    });
+  const condition = and(parts);
+  // On a nullable column `x = 'a'` is NULL for a NULL x; asking IS NOT NULL first makes it false.
+  return field.nullable && condition !== true ? and([{ [field.attribute]: { [Op.ne]: null } }, condition]) : condition;
+}
+
+function idCondition(attribute: string, operator: string, operand: unknown, path: Path): Condition {
+  const idOf = (id: unknown, at: Path) => {
+    if (typeof id !== 'string') throw bad(at, 'must be an ID');
+    return parseId(id); // an ID that cannot name a row matches nothing
+  };
+  if (operator === 'equals') {
+    const id = idOf(operand, path);
+    return id === null ? false : { [attribute]: { [Op.eq]: id } };
+  }
+  if (operator === 'in') {
+    const ids = listOf(operand, path).flatMap((id, i) => idOf(id, [...path, i]) ?? []);
+    return ids.length === 0 ? false : { [attribute]: { [Op.in]: ids } };
+  }
+  throw bad(path, 'is not an ID filter');
+}
+
+const DATE_OPERATORS = { equals: Op.eq, gt: Op.gt, gte: Op.gte, lt: Op.lt, lte: Op.lte } as const;
+
+function dateCondition(attribute: string, operator: string, operand: unknown, path: Path): Condition {
+  if (!Object.hasOwn(DATE_OPERATORS, operator)) throw bad(path, 'is not a date-time filter');
+  if (!(operand instanceof Date) || Number.isNaN(operand.getTime())) throw bad(path, 'must be a date-time');
+  return { [attribute]: { [DATE_OPERATORS[operator as keyof typeof DATE_OPERATORS]]: operand } };
+}
+
+/** `%`, `_` and `\` in a client's text are matched literally (backslash is LIKE's default escape). */
+const literally = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+function stringCondition(attribute: string, operator: string, operand: unknown, mode: unknown, path: Path): Condition {
+  if (operator === 'mode') {
+    if (operand !== 'DEFAULT' && operand !== 'INSENSITIVE') throw bad(path, 'must be DEFAULT or INSENSITIVE');
+    return true;
+  }
+  const textOf = (text: unknown, at: Path) => {
+    if (typeof text !== 'string') throw bad(at, 'must be a string');
+    if (text.includes('\0')) throw bad(at, 'must not contain NUL characters');
+    return text;
+  };
+  const insensitive = mode === 'INSENSITIVE';
+  const like = (pattern: string) => ({ [attribute]: { [insensitive ? Op.iLike : Op.like]: pattern } });
+  switch (operator) {
+    case 'equals':
+      return insensitive ? like(literally(textOf(operand, path))) : { [attribute]: { [Op.eq]: textOf(operand, path) } };
+    case 'in': {
+      const texts = listOf(operand, path).map((text, i) => textOf(text, [...path, i]));
+      if (texts.length === 0) return false;
+      return insensitive ? { [attribute]: { [Op.iLike]: { [Op.any]: texts.map(literally) } } } : { [attribute]: { [Op.in]: texts } };
+    }
+    case 'contains':
+      return like(`%${literally(textOf(operand, path))}%`);
+    case 'startsWith':
+      return like(`${literally(textOf(operand, path))}%`);
+    case 'endsWith':
+      return like(`%${literally(textOf(operand, path))}`);
+    default:
+      throw bad(path, 'is not a string filter');
+  }
+}

@@ -1,0 +1,46 @@
+import type { WhereOptions } from 'sequelize';
+import { whereOf, type FilterFields } from './filter';
+import { orderingOf, type OrderInput, type SortColumns } from './ordering';
+import { parsePage, type Page, type PageArgs } from './page';
+import type { ListSource } from './select';
+
+export { toConnection, type Connection } from './connection';
+export { countRows, countRowsByParent, selectPage, selectPagesByParent, type ListSource } from './select';
+
+/** What a client may ask of a list: its filters, its sort columns, and the scope holding its default order. */
+export interface ListSpec {
+  filters: FilterFields;
+  columns: SortColumns;
+  defaultOrder: Parameters<typeof orderingOf>[2];
+}
+
+/** A list field's arguments: where, orderBy, first/after, last/before. */
+export interface ListArgs extends PageArgs {
+  where?: unknown;
+  orderBy?: readonly OrderInput[] | null;
+}
+
+/** A validated list request; its keys say which requests can share one batch (see the loaders). */
+export interface ListRequest {
+  where: WhereOptions;
+  page: Page;
+  filterKey: string;
+  pageKey: string;
+}
+
+export function parseList(args: ListArgs, spec: ListSpec): ListRequest {
+  const ordering = orderingOf(args.orderBy, spec.columns, spec.defaultOrder);
+  const page = parsePage(args, ordering);
+  const filterKey = JSON.stringify(args.where ?? null);
+  return {
+    where: whereOf(args.where, spec.filters),
+    page,
+    filterKey,
+    pageKey: JSON.stringify([filterKey, ordering.name, page.size, page.backward, page.after, page.before]),
+  };
+}
+
+/** The rows of a list request from a model narrowed by scopes. */
+export function sourceOf(model: ListSource['model'], scopes: ListSource['scopes'], request: ListRequest): ListSource {
+  return { model, scopes, where: request.where };
+}

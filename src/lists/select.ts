@@ -1,0 +1,138 @@
+import { literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
+import type { PageRows } from './connection';
+import { beyond, reversed, type Ordering } from './ordering';
+import type { Page } from './page';
+
+/** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
+export type ScopeCall = readonly [name: string, ...args: unknown[]];
+
+/** The rows a list holds: a model's rows narrowed by its scopes and by the client's filter. */
+export interface ListSource {
+  model: ModelStatic<Model>;
+  scopes: ScopeCall[];
+  where: WhereOptions;
+}
+
+interface SelectQueryGenerator {
+  selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
+}
+
+// Marks each row of a page query: 0 for the page's rows, 1 for the one row looked up behind its start.
+const BRANCH = 'listBranch';
+
+const scopedModel = ({ model, scopes }: ListSource) =>
+  model.scope(scopes.map(([name, ...args]) => (args.length ? { method: [name, ...args] } : name)));
+
+/** How many rows the list holds (what `totalCount` reports). */
+export function countRows(source: ListSource): Promise<number> {
+  return scopedModel(source).count({ where: source.where });
+}
+
+/** How many rows each parent's list holds, in one grouped COUNT. */
+export async function countRowsByParent(source: ListSource, parentKey: string, parentIds: readonly number[]): Promise<number[]> {
+  const counts = (await scopedModel(source).count({
+    where: { [Op.and]: [{ [parentKey]: { [Op.in]: [...parentIds] } }, source.where] },
+    group: [parentKey],
+  })) as unknown as Record<string, number>[];
+  const byParent = new Map(counts.map((row) => [row[parentKey], row.count]));
+  return parentIds.map((id) => byParent.get(id) ?? 0);
+}
+
+/** One page of a list in one statement. */
+export async function selectPage<Row>(source: ListSource, page: Page): Promise<PageRows<Row>> {
+  const sql = `SELECT * FROM (${pageUnion(source, page, [])}) AS page ORDER BY ${outerOrder(source.model, page)}`;
+  return pageRowsOf<Row>(await run(source.model, sql));
+}
+
+/**
+ * A page of the list of each parent (e.g. each author's posts) in one statement: a LATERAL join runs
+ * the ordered, limited page query once per parent inside the database, each backed by a (parent, key) index.
+ */
+export async function selectPagesByParent<Row>(
+  source: ListSource,
+  page: Page,
+  parentKey: string,
+  parentIds: readonly number[],
+): Promise<PageRows<Row>[]> {
+  if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
+  const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
+  const sql =
+    `SELECT page.* FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ` +
+    `CROSS JOIN LATERAL (${pageUnion(source, page, [ofParent])}) AS page ` +
+    `ORDER BY parent.position, ${outerOrder(source.model, page)}`;
+  const byParent = new Map<unknown, Record<string, unknown>[]>(parentIds.map((id) => [id, []]));
+  for (const row of await run(source.model, sql)) byParent.get(row[parentKey])?.push(row);
+  return parentIds.map((id) => pageRowsOf<Row>(byParent.get(id)!));
+}
+
+/**
+ * The page's rows (size + 1 of them, in scan order, between the cursors), and, when the scan starts at
+ * a cursor, UNION ALL the nearest row on the other side of it: whether one exists is hasPreviousPage
+ * (hasNextPage when paging backwards), exact and in the same statement.
+ */
+function pageUnion(source: ListSource, page: Page, extra: WhereOptions[]): string {
+  const { model } = source;
+  const scan = page.backward ? reversed(page.ordering) : page.ordering;
+  const start = page.backward ? page.before : page.after;
+  const end = page.backward ? page.after : page.before;
+  const list = [...extra, ...source.scopes.map((call) => scopeWhere(model, call)), ...notDeleted(model), source.where];
+  const rows = branch(model, [...list, ...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])], scan, page.size + 1, 0);
+  if (!start) return `(${rows})`;
+  const behind = branch(model, [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1, 1);
+  return `(${rows}) UNION ALL (${behind})`;
+}
+
+function branch(model: ModelStatic<Model>, where: WhereOptions[], ordering: Ordering, limit: number, marker: 0 | 1): string {
+  const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
+  const sql = generator.selectQuery(
+    model.getTableName() as string,
+    {
+      attributes: [...attributesOf(model), [literal(String(marker)), BRANCH]],
+      where: { [Op.and]: where },
+      order: ordering.keys.map((key) => [key.attribute, key.direction]),
+      limit,
+    },
+    model,
+  );
+  return sql.replace(/;\s*$/, '');
+}
+
+/** UNION ALL keeps no order by itself: sort the (few) rows again, page rows first, in scan order. */
+function outerOrder(model: ModelStatic<Model>, page: Page): string {
+  const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
+  const scan = page.backward ? reversed(page.ordering) : page.ordering;
+  return [`page.${quote(BRANCH)}`, ...scan.keys.map((key) => `page.${quote(key.attribute)} ${key.direction}`)].join(', ');
+}
+
+async function run(model: ModelStatic<Model>, sql: string): Promise<Record<string, unknown>[]> {
+  return model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT });
+}
+
+function pageRowsOf<Row>(rows: Record<string, unknown>[]): PageRows<Row> {
+  const pageRows = rows.filter((row) => row[BRANCH] === 0).map(({ [BRANCH]: _, ...row }) => row as Row);
+  return { rows: pageRows, behindStart: rows.some((row) => row[BRANCH] === 1) };
+}
+
+/** The where of a scope that only filters (such as Post's visibleTo), so raw page queries apply it too. */
+function scopeWhere(model: ModelStatic<Model>, [name, ...args]: ScopeCall): WhereOptions {
+  const definition = model.options.scopes?.[name];
+  const options = typeof definition === 'function' ? definition(...args) : definition;
+  if (!options || Object.keys(options).some((key) => key !== 'where')) {
+    throw new Error(`${model.name} scope ${name} must exist and hold only a where`);
+  }
+  return options.where ?? {};
+}
+
+/** The query generator knows nothing of `paranoid`: soft-deleted rows are left out here, on purpose. */
+function notDeleted(model: ModelStatic<Model>): WhereOptions[] {
+  if (!model.options.paranoid) return [];
+  const attribute = typeof model.options.deletedAt === 'string' ? model.options.deletedAt : 'deletedAt';
+  return [{ [attribute]: { [Op.is]: null } }];
+}
+
+/** The columns a finder would select: all but those the default scope excludes (User's password hash). */
+function attributesOf(model: ModelStatic<Model>): string[] {
+  const scoped = model.options.defaultScope?.attributes;
+  const excluded = scoped && !Array.isArray(scoped) && 'exclude' in scoped ? (scoped.exclude as string[]) : [];
+  return Object.keys(model.getAttributes()).filter((attribute) => !excluded.includes(attribute));
+}

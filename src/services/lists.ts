@@ -1,0 +1,41 @@
+import type { ListSpec } from '../lists';
+import { Post } from '../db/models/post';
+import { User } from '../db/models/user';
+
+/**
+ * What clients may filter and order each list by. Filters and orders here are the whole allow-list:
+ * PostWhere/PostOrder and UserWhere/UserOrder in schema.graphql name exactly these (users have no
+ * email filter, which would let anyone probe addresses).
+ */
+export const POST_LIST: ListSpec = {
+  filters: {
+    id: { attribute: 'id', type: 'id' },
+    title: { attribute: 'title', type: 'string' },
+    content: { attribute: 'content', type: 'string', nullable: true },
+    published: { attribute: 'published', type: 'boolean' },
+    authorId: { attribute: 'authorId', type: 'id' },
+    createdAt: { attribute: 'createdAt', type: 'datetime' },
+    updatedAt: { attribute: 'updatedAt', type: 'datetime' },
+  },
+  columns: {
+    ID: { attribute: 'id', kind: 'integer' },
+    CREATED_AT: { attribute: 'createdAt', kind: 'date' },
+    UPDATED_AT: { attribute: 'updatedAt', kind: 'date' },
+    TITLE: { attribute: 'title', kind: 'string' },
+  },
+  defaultOrder: { model: Post, scope: 'newestFirst' },
+};
+
+export const USER_LIST: ListSpec = {
+  filters: {
+    id: { attribute: 'id', type: 'id' },
+    name: { attribute: 'name', type: 'string', nullable: true },
+    createdAt: { attribute: 'createdAt', type: 'datetime' },
+  },
+  columns: {
+    ID: { attribute: 'id', kind: 'integer' },
+    CREATED_AT: { attribute: 'createdAt', kind: 'date' },
+    NAME: { attribute: 'name', kind: 'string', nullable: true },
+  },
+  defaultOrder: { model: User, scope: 'byId' },
+};
