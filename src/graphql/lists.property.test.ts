@@ -1,0 +1,242 @@
+import fc from 'fast-check';
+import { QueryTypes } from 'sequelize';
+import { Post } from '../db/models/post';
+import { User } from '../db/models/user';
+import { startSession } from '../services/auth';
+import { resetTables, testDb } from '../test/database';
+import { comparator, matches, type OracleSpec, type Row } from '../test/list-oracle';
+import { useServer } from '../test/server';
+
+// Random data sets and random list requests; every page the server returns must equal the same
+// request evaluated in TypeScript (src/test/list-oracle.ts) over the rows the data set holds.
+const api = useServer();
+
+const POSTS: OracleSpec = {
+  filters: { id: 'id', title: 'string', content: 'string', published: 'boolean', authorId: 'id', createdAt: 'datetime', updatedAt: 'datetime' },
+  columns: { ID: 'id', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt', TITLE: 'title' },
+  defaultOrder: [{ field: 'CREATED_AT', direction: 'DESC' }],
+};
+const USERS: OracleSpec = {
+  filters: { id: 'id', name: 'string', createdAt: 'datetime' },
+  columns: { ID: 'id', CREATED_AT: 'createdAt', NAME: 'name' },
+  defaultOrder: [{ field: 'ID', direction: 'ASC' }],
+};
+
+// Few letters, few instants: plenty of equal keys, so tie-breaking and NULL placement are exercised.
+const letter = fc.constantFrom('a', 'b', 'B', '%', '_', ' ');
+const text = fc.string({ unit: letter, maxLength: 3 });
+const minute = fc.integer({ min: 0, max: 4 });
+const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
+
+const dataSet = fc.record({
+  users: fc.array(fc.record({ name: fc.option(text), createdAt: minute }), { minLength: 1, maxLength: 5 }),
+  posts: fc.array(
+    fc.record({
+      author: fc.nat(),
+      title: fc.string({ unit: letter, minLength: 1, maxLength: 3 }),
+      content: fc.option(text),
+      published: fc.boolean(),
+      deleted: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+      createdAt: minute,
+      updatedAt: minute,
+    }),
+    { maxLength: 25 },
+  ),
+  viewer: fc.option(fc.nat()),
+});
+type DataSet = typeof dataSet extends fc.Arbitrary<infer T> ? T : never;
+
+const idFilter = fc.record(
+  { equals: fc.oneof(fc.integer({ min: 1, max: 26 }).map(String), fc.constant('x')), in: fc.array(fc.integer({ min: 1, max: 26 }).map(String), { maxLength: 3 }) },
+  { requiredKeys: [] },
+);
+const stringFilter = fc.record(
+  {
+    equals: text,
+    in: fc.array(text, { maxLength: 3 }),
+    contains: text,
+    startsWith: text,
+    endsWith: text,
+    mode: fc.constantFrom('DEFAULT', 'INSENSITIVE'),
+  },
+  { requiredKeys: [] },
+);
+const instant = minute.map((m) => at(m).toISOString());
+const dateFilter = fc.record({ equals: instant, gt: instant, gte: instant, lt: instant, lte: instant }, { requiredKeys: [] });
+
+function whereOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  const leaf = fc.oneof(...Object.entries(fields).map(([name, filter]) => filter.map((value) => ({ [name]: value }))));
+  return fc.letrec<{ where: Record<string, unknown> }>((tie) => ({
+    where: fc.oneof(
+      { maxDepth: 3, depthIdentifier: 'where' },
+      leaf,
+      fc.array(tie('where'), { maxLength: 3 }).map((items) => ({ AND: items })),
+      fc.array(tie('where'), { maxLength: 3 }).map((items) => ({ OR: items })),
+      tie('where').map((item) => ({ NOT: item })),
+    ),
+  })).where;
+}
+
+const orderBy = (fields: string[]) =>
+  fc.option(fc.uniqueArray(fc.record({ field: fc.constantFrom(...fields), direction: fc.constantFrom('ASC', 'DESC') }), { selector: (o) => o.field, maxLength: 3 }));
+
+const postRequest = fc.record({
+  where: fc.option(whereOf({ id: idFilter, title: stringFilter, content: stringFilter, published: fc.boolean(), authorId: idFilter, createdAt: dateFilter, updatedAt: dateFilter })),
+  orderBy: orderBy(['CREATED_AT', 'UPDATED_AT', 'TITLE', 'ID']),
+  size: fc.integer({ min: 1, max: 4 }),
+});
+const userRequest = fc.record({
+  where: fc.option(whereOf({ id: idFilter, name: stringFilter, createdAt: dateFilter })),
+  orderBy: orderBy(['CREATED_AT', 'NAME', 'ID']),
+  size: fc.integer({ min: 1, max: 4 }),
+});
+type Request = { where: Record<string, unknown> | null; orderBy: { field: string; direction: 'ASC' | 'DESC' }[] | null; size: number };
+
+interface Seeded {
+  users: Row[];
+  posts: Row[];
+  viewerId: number | null;
+  token?: string;
+  textRank: Map<string, number>;
+}
+
+/** Writes the data set (ids start at 1) and ranks all its texts in the database's own collation. */
+async function seed(data: DataSet): Promise<Seeded> {
+  await resetTables();
+  const users = await User.bulkCreate(
+    data.users.map((u, i) => ({ email: `u${i}@example.com`, name: u.name, passwordHash: 'x', createdAt: at(u.createdAt), updatedAt: at(0) })),
+  );
+  const posts = await Post.bulkCreate(
+    data.posts.map((p) => ({
+      title: p.title,
+      content: p.content,
+      published: p.published,
+      authorId: users[p.author % users.length]!.id,
+      createdAt: at(p.createdAt),
+      updatedAt: at(p.updatedAt),
+      deletedAt: p.deleted ? at(9) : null,
+    })),
+  );
+  const texts = [...new Set([...data.users.map((u) => u.name), ...data.posts.map((p) => p.title)].filter((t) => t !== null))];
+  const sorted = await testDb().sequelize.query<{ t: string }>('SELECT t FROM unnest($1::text[]) AS t ORDER BY t', {
+    bind: [texts],
+    type: QueryTypes.SELECT,
+  });
+  const viewer = data.viewer === null ? null : users[data.viewer % users.length]!;
+  return {
+    users: users.map((u) => u.get({ plain: true }) as Row),
+    posts: posts.map((p) => p.get({ plain: true }) as Row),
+    viewerId: viewer?.id ?? null,
+    token: viewer ? (await startSession(viewer.id, 3600)).token : undefined,
+    textRank: new Map(sorted.map((row, i) => [row.t, i])),
+  };
+}
+
+function expectedPosts(seeded: Seeded, request: Request, authorId?: number): number[] {
+  return seeded.posts
+    .filter((p) => p.deletedAt === null && (p.published || p.authorId === seeded.viewerId))
+    .filter((p) => authorId === undefined || p.authorId === authorId)
+    .filter((p) => matches(p, request.where, POSTS))
+    .sort(comparator(request.orderBy, POSTS, seeded.textRank))
+    .map((p) => p.id as number);
+}
+
+interface PageAnswer {
+  ids: number[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+type FetchPage = (page: { first?: number; after?: string | null; last?: number; before?: string | null }) => Promise<PageAnswer>;
+
+/** Walks the whole list forwards, then backwards, checking every page and its page info against `expected`. */
+async function walkBothWays(fetchPage: FetchPage, expected: number[], size: number): Promise<void> {
+  let cursor: string | null = null;
+  for (let start = 0; ; start += size) {
+    const page = await fetchPage({ first: size, after: cursor });
+    expect(page.totalCount).toBe(expected.length);
+    expect(page.ids).toEqual(expected.slice(start, start + size));
+    expect(page.pageInfo).toMatchObject({ hasPreviousPage: start > 0, hasNextPage: start + size < expected.length });
+    if (!page.pageInfo.hasNextPage) break;
+    cursor = page.pageInfo.endCursor;
+  }
+  cursor = null;
+  for (let end = expected.length; ; end -= size) {
+    const page = await fetchPage({ last: size, before: cursor });
+    expect(page.ids).toEqual(expected.slice(Math.max(0, end - size), end));
+    expect(page.pageInfo).toMatchObject({ hasPreviousPage: end - size > 0, hasNextPage: end < expected.length });
+    if (!page.pageInfo.hasPreviousPage) break;
+    cursor = page.pageInfo.startCursor;
+  }
+}
+
+const CONNECTION = `totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+const PAGE_ARGS = `first: $first, after: $after, last: $last, before: $before, where: $where, orderBy: $orderBy`;
+const PAGE_VARS = `$first: Int, $after: String, $last: Int, $before: String`;
+
+function answerOf(connection: { totalCount: number; nodes: { id: string }[]; pageInfo: PageAnswer['pageInfo'] }): PageAnswer {
+  return { ids: connection.nodes.map((n) => Number(n.id)), totalCount: connection.totalCount, pageInfo: connection.pageInfo };
+}
+
+async function ask(query: string, variables: Record<string, unknown>, token?: string) {
+  const res = await api.gql(query, variables, { token });
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!;
+}
+
+describe('lists agree with the same request evaluated in TypeScript', () => {
+  it('posts: every page, both ways, for random data, filters, orders and viewers', async () => {
+    const query = `query (${PAGE_VARS}, $where: PostWhere, $orderBy: [PostOrder!]) { posts(${PAGE_ARGS}) { ${CONNECTION} } }`;
+    await fc.assert(
+      fc.asyncProperty(dataSet, postRequest, async (data, request) => {
+        const seeded = await seed(data);
+        const vars = { where: request.where, orderBy: request.orderBy };
+        const fetchPage: FetchPage = async (page) => answerOf((await ask(query, { ...vars, ...page }, seeded.token)).posts);
+        await walkBothWays(fetchPage, expectedPosts(seeded, request), request.size);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('users: every page, both ways, for random data, filters and orders', async () => {
+    const query = `query (${PAGE_VARS}, $where: UserWhere, $orderBy: [UserOrder!]) { users(${PAGE_ARGS}) { ${CONNECTION} } }`;
+    await fc.assert(
+      fc.asyncProperty(dataSet, userRequest, async (data, request) => {
+        const seeded = await seed(data);
+        const expected = seeded.users
+          .filter((u) => matches(u, request.where, USERS))
+          .sort(comparator(request.orderBy, USERS, seeded.textRank))
+          .map((u) => u.id as number);
+        const fetchPage: FetchPage = async (page) => answerOf((await ask(query, { where: request.where, orderBy: request.orderBy, ...page })).users);
+        await walkBothWays(fetchPage, expected, request.size);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("User.posts: each author's first and last pages in one request, and a walk through one author's list", async () => {
+    const nested = `query ($size: Int, $where: PostWhere, $orderBy: [PostOrder!]) { users(first: 100) { nodes { id
+      first: posts(first: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} }
+      last: posts(last: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} } } } }`;
+    const one = `query ($id: ID!, ${PAGE_VARS}, $where: PostWhere, $orderBy: [PostOrder!]) { user(id: $id) { posts(${PAGE_ARGS}) { ${CONNECTION} } } }`;
+    await fc.assert(
+      fc.asyncProperty(dataSet, postRequest, async (data, request) => {
+        const seeded = await seed(data);
+        const vars = { where: request.where, orderBy: request.orderBy };
+        const { users } = await ask(nested, { ...vars, size: request.size }, seeded.token);
+        for (const user of users.nodes) {
+          const expected = expectedPosts(seeded, request, Number(user.id));
+          const firstPage = answerOf(user.first);
+          expect(firstPage).toMatchObject({ totalCount: expected.length, ids: expected.slice(0, request.size) });
+          expect(firstPage.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: expected.length > request.size });
+          const lastPage = answerOf(user.last);
+          expect(lastPage.ids).toEqual(expected.slice(Math.max(0, expected.length - request.size)));
+          expect(lastPage.pageInfo).toMatchObject({ hasPreviousPage: expected.length > request.size, hasNextPage: false });
+        }
+        const author = seeded.users[0]!.id as number;
+        const fetchPage: FetchPage = async (page) => answerOf((await ask(one, { id: String(author), ...vars, ...page }, seeded.token)).user.posts);
+        await walkBothWays(fetchPage, expectedPosts(seeded, request, author), request.size);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
