@@ -117,19 +117,23 @@ async function seed(data: DataSet): Promise<Seeded> {
       deletedAt: p.deleted ? at(9) : null,
     })),
   );
-  const texts = [...new Set([...data.users.map((u) => u.name), ...data.posts.map((p) => p.title)].filter((t) => t !== null))];
-  const sorted = await testDb().sequelize.query<{ t: string }>('SELECT t FROM unnest($1::text[]) AS t ORDER BY t', {
-    bind: [texts],
-    type: QueryTypes.SELECT,
-  });
   const viewer = data.viewer === null ? null : users[data.viewer % users.length]!;
   return {
     users: users.map((u) => u.get({ plain: true }) as Row),
     posts: posts.map((p) => p.get({ plain: true }) as Row),
     viewerId: viewer?.id ?? null,
     token: viewer ? (await startSession(viewer.id, 3600)).token : undefined,
-    textRank: new Map(sorted.map((row, i) => [row.t, i])),
+    textRank: await rankTexts([...data.users.map((u) => u.name), ...data.posts.map((p) => p.title)]),
   };
+}
+
+/** Each text's position in the database's collation order. */
+async function rankTexts(texts: (string | null)[]): Promise<Map<string, number>> {
+  const sorted = await testDb().sequelize.query<{ t: string }>('SELECT DISTINCT t FROM unnest($1::text[]) AS t ORDER BY t', {
+    bind: [texts.filter((t) => t !== null)],
+    type: QueryTypes.SELECT,
+  });
+  return new Map(sorted.map((row, i) => [row.t, i]));
 }
 
 function expectedPosts(seeded: Seeded, request: Request, authorId?: number): number[] {
@@ -237,6 +241,41 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
         await walkBothWays(fetchPage, expectedPosts(seeded, request, author), request.size);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('walking a list while rows are inserted', () => {
+  it('visits every row that was there before exactly once, in order, forwards and backwards', async () => {
+    const query = `query (${PAGE_VARS}, $orderBy: [PostOrder!]) { posts(${PAGE_ARGS.replace(', where: $where', '')}) { ${CONNECTION} } }`;
+    const insert = fc.record({ title: fc.string({ unit: letter, minLength: 1, maxLength: 3 }), createdAt: minute, updatedAt: minute });
+    await fc.assert(
+      fc.asyncProperty(dataSet, postRequest, fc.array(insert, { minLength: 40, maxLength: 40 }), fc.boolean(), async (data, request, inserts, backward) => {
+        const seeded = await seed(data);
+        const before = expectedPosts(seeded, { ...request, where: null });
+        const authorId = seeded.users[0]!.id as number;
+        const visited: number[] = [];
+        let cursor: string | null = null;
+        for (let i = 0; i < 100; i += 1) {
+          const rows = inserts.slice(2 * i, 2 * i + 2).map((row) => ({ ...row, createdAt: at(row.createdAt), updatedAt: at(row.updatedAt), published: true, authorId }));
+          const page = backward ? { last: request.size, before: cursor } : { first: request.size, after: cursor };
+          const [answer] = await Promise.all([ask(query, { orderBy: request.orderBy, ...page }, seeded.token), Post.bulkCreate(rows)]);
+          const { ids, pageInfo } = answerOf(answer.posts);
+          visited.push(...(backward ? ids.reverse() : ids));
+          if (!(backward ? pageInfo.hasPreviousPage : pageInfo.hasNextPage)) break;
+          cursor = backward ? pageInfo.startCursor : pageInfo.endCursor;
+        }
+        expect(new Set(visited).size).toBe(visited.length);
+        expect(visited).toEqual(expect.arrayContaining(before));
+        const all = (await Post.findAll({ raw: true })) as unknown as Row[];
+        const byId = new Map(all.map((row) => [row.id as number, row]));
+        const compare = comparator(request.orderBy, POSTS, await rankTexts(all.map((row) => row.title as string)));
+        for (let i = 1; i < visited.length; i += 1) {
+          const order = compare(byId.get(visited[i - 1]!)!, byId.get(visited[i]!)!);
+          expect(backward ? order > 0 : order < 0).toBe(true);
+        }
+      }),
+      { numRuns: 30 },
     );
   });
 });

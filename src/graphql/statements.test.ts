@@ -42,6 +42,28 @@ describe('SQL statements per request', () => {
     expect(sql.filter((s) => /count\(/i.test(s))).toHaveLength(1);
   });
 
+  it.each([1, 20])('users(first: %i) with filtered, ordered pages of posts paged backwards: one statement per list level, whatever N', async (n) => {
+    const authors = await authorsWithPosts(20);
+    const { token } = await aSignedInUser();
+    const before = (await api.gql(`{ posts(first: 1, orderBy: [{ field: TITLE }]) { pageInfo { endCursor } } }`)).data!.posts.pageInfo.endCursor;
+    const query = `query ($n: Int, $ids: [ID!], $before: String) {
+      users(first: $n, where: { id: { in: $ids } }, orderBy: [{ field: NAME, direction: DESC }]) { nodes {
+        newest: posts(last: 2, where: { title: { contains: "T", mode: INSENSITIVE } }, orderBy: [{ field: TITLE }]) { totalCount nodes { title } }
+        older: posts(last: 2, before: $before, orderBy: [{ field: TITLE }]) { nodes { title } pageInfo { hasNextPage } } } } }`;
+    const sql = await statementsFor(query, { n, ids: authors.map((a) => String(a.id)), before }, token);
+    // the viewer, the users page, one LATERAL statement per distinct nested request, one COUNT
+    expect(sql).toHaveLength(5);
+    expect(sql.filter((s) => /LATERAL/.test(s))).toHaveLength(2);
+    expect(sql.filter((s) => /count\(/i.test(s))).toHaveLength(1);
+  });
+
+  it('a filtered, ordered page of posts with authors: 2 statements', async () => {
+    await authorsWithPosts(5);
+    const query = `{ posts(first: 20, where: { title: { contains: "t", mode: INSENSITIVE }, published: true }, orderBy: [{ field: CREATED_AT, direction: DESC }]) {
+      nodes { title author { name } } } }`;
+    expect(await statementsFor(query)).toHaveLength(2);
+  });
+
   it('counts nothing when totalCount is not selected', async () => {
     await authorsWithPosts(3);
     const sql = await statementsFor(`{ users { nodes { posts { nodes { title } } } } }`);
