@@ -2,6 +2,7 @@ import type { MigrationModule } from '../src/db/migrator';
 import * as createUsers from './20261125000100-create-users';
 import * as createPosts from './20261125000200-create-posts';
 import * as createSessions from './20261125000300-create-sessions';
+import * as indexListOrderings from './20261125000400-index-list-orderings';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -11,4 +12,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261125000100-create-users', ...createUsers },
   { name: '20261125000200-create-posts', ...createPosts },
   { name: '20261125000300-create-sessions', ...createSessions },
+  { name: '20261125000400-index-list-orderings', ...indexListOrderings },
 ];

@@ -53,6 +53,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         indexes: [
           // Emails are unique whatever their case; lookups use lower(email) to hit this index.
           { name: 'users_email_lower_unique', unique: true, fields: [Sequelize.fn('lower', Sequelize.col('email'))] },
+          // Backs users ordered by CREATED_AT and createdAt ranges.
+          { name: 'users_created_at_id', fields: ['createdAt', 'id'] },
         ],
       },
     );
