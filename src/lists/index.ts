@@ -2,7 +2,6 @@ import type { WhereOptions } from 'sequelize';
 import { whereOf, type FilterFields } from './filter';
 import { orderingOf, type OrderInput, type SortColumns } from './ordering';
 import { parsePage, type Page, type PageArgs } from './page';
-import type { ListSource } from './select';
 
 export { toConnection, type Connection } from './connection';
 export { countRows, countRowsByParent, selectPage, selectPagesByParent, type ListSource } from './select';
@@ -38,9 +37,4 @@ export function parseList(args: ListArgs, spec: ListSpec): ListRequest {
     filterKey,
     pageKey: JSON.stringify([filterKey, ordering.name, page.size, page.backward, page.after, page.before]),
   };
-}
-
-/** The rows of a list request from a model narrowed by scopes. */
-export function sourceOf(model: ListSource['model'], scopes: ListSource['scopes'], request: ListRequest): ListSource {
-  return { model, scopes, where: request.where };
 }

@@ -73,10 +73,10 @@ export async function selectPagesByParent<Row>(
 function pageUnion(source: ListSource, page: Page, extra: WhereOptions[]): string {
   const { model } = source;
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
-  const start = page.backward ? page.before : page.after;
-  const end = page.backward ? page.after : page.before;
+  const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
   const list = [...extra, ...source.scopes.map((call) => scopeWhere(model, call)), ...notDeleted(model), source.where];
-  const rows = branch(model, [...list, ...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])], scan, page.size + 1, 0);
+  const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
+  const rows = branch(model, [...list, ...between], scan, page.size + 1, 0);
   if (!start) return `(${rows})`;
   const behind = branch(model, [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1, 1);
   return `(${rows}) UNION ALL (${behind})`;
