@@ -84,13 +84,21 @@ const postRequest = fc.record({
   where: fc.option(whereOf({ id: idFilter, title: stringFilter, content: stringFilter, published: fc.boolean(), authorId: idFilter, createdAt: dateFilter, updatedAt: dateFilter })),
   orderBy: orderBy(['CREATED_AT', 'UPDATED_AT', 'TITLE', 'ID']),
   size: fc.integer({ min: 1, max: 4 }),
+  window: fc.tuple(fc.nat(), fc.nat()),
 });
 const userRequest = fc.record({
   where: fc.option(whereOf({ id: idFilter, name: stringFilter, createdAt: dateFilter })),
   orderBy: orderBy(['CREATED_AT', 'NAME', 'ID']),
   size: fc.integer({ min: 1, max: 4 }),
+  window: fc.tuple(fc.nat(), fc.nat()),
 });
-type Request = { where: Record<string, unknown> | null; orderBy: { field: string; direction: 'ASC' | 'DESC' }[] | null; size: number };
+type Request = {
+  where: Record<string, unknown> | null;
+  orderBy: { field: string; direction: 'ASC' | 'DESC' }[] | null;
+  size: number;
+  /** Two positions in the list whose cursors bound a window (taken modulo its length). */
+  window: [number, number];
+};
 
 interface Seeded {
   users: Row[];
@@ -147,19 +155,26 @@ function expectedPosts(seeded: Seeded, request: Request, authorId?: number): num
 
 interface PageAnswer {
   ids: number[];
+  cursors: string[];
   totalCount: number;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 type FetchPage = (page: { first?: number; after?: string | null; last?: number; before?: string | null }) => Promise<PageAnswer>;
 
-/** Walks the whole list forwards, then backwards, checking every page and its page info against `expected`. */
-async function walkBothWays(fetchPage: FetchPage, expected: number[], size: number): Promise<void> {
+/**
+ * Walks the whole list forwards, then backwards, checking every page and its page info against
+ * `expected`; then reads pages bounded by the cursors at the request's two window positions.
+ */
+async function walkBothWays(fetchPage: FetchPage, expected: number[], request: Pick<Request, 'size' | 'window'>): Promise<void> {
+  const { size } = request;
+  const cursors: string[] = [];
   let cursor: string | null = null;
   for (let start = 0; ; start += size) {
     const page = await fetchPage({ first: size, after: cursor });
     expect(page.totalCount).toBe(expected.length);
     expect(page.ids).toEqual(expected.slice(start, start + size));
     expect(page.pageInfo).toMatchObject({ hasPreviousPage: start > 0, hasNextPage: start + size < expected.length });
+    cursors.push(...page.cursors);
     if (!page.pageInfo.hasNextPage) break;
     cursor = page.pageInfo.endCursor;
   }
@@ -171,14 +186,36 @@ async function walkBothWays(fetchPage: FetchPage, expected: number[], size: numb
     if (!page.pageInfo.hasPreviousPage) break;
     cursor = page.pageInfo.startCursor;
   }
+  if (expected.length === 0) return;
+  // Rows strictly between positions i and j (none when i = j); the rows at i and j lie before and after the page.
+  const [i, j] = request.window.map((n) => n % expected.length).sort((a, b) => a - b) as [number, number];
+  const [after, before] = [cursors[i], cursors[j]];
+  const cases: [Parameters<FetchPage>[0], number[], PageAnswer['pageInfo'] | object][] = [
+    [{ first: size, after, before }, expected.slice(i + 1, Math.min(j, i + 1 + size)), { hasPreviousPage: true, hasNextPage: true }],
+    [{ last: size, after, before }, expected.slice(Math.max(i + 1, j - size), j), { hasPreviousPage: true, hasNextPage: true }],
+    [{ first: size, before }, expected.slice(0, Math.min(j, size)), { hasPreviousPage: false, hasNextPage: true }],
+    [{ last: size, after }, expected.slice(Math.max(i + 1, expected.length - size)), { hasPreviousPage: true, hasNextPage: false }],
+  ];
+  for (const [args, ids, pageInfo] of cases) {
+    const page = await fetchPage(args);
+    expect({ args, ids: page.ids, pageInfo: page.pageInfo }).toMatchObject({ args, ids, pageInfo });
+  }
 }
 
-const CONNECTION = `totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+const CONNECTION = `totalCount nodes { id } edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 const PAGE_ARGS = `first: $first, after: $after, last: $last, before: $before, where: $where, orderBy: $orderBy`;
 const PAGE_VARS = `$first: Int, $after: String, $last: Int, $before: String`;
 
-function answerOf(connection: { totalCount: number; nodes: { id: string }[]; pageInfo: PageAnswer['pageInfo'] }): PageAnswer {
-  return { ids: connection.nodes.map((n) => Number(n.id)), totalCount: connection.totalCount, pageInfo: connection.pageInfo };
+interface ConnectionAnswer {
+  totalCount: number;
+  nodes: { id: string }[];
+  edges: { cursor: string }[];
+  pageInfo: PageAnswer['pageInfo'];
+}
+
+function answerOf(connection: ConnectionAnswer): PageAnswer {
+  const { totalCount, pageInfo } = connection;
+  return { ids: connection.nodes.map((n) => Number(n.id)), cursors: connection.edges.map((e) => e.cursor), totalCount, pageInfo };
 }
 
 async function ask(query: string, variables: Record<string, unknown>, token?: string) {
@@ -195,7 +232,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
         const seeded = await seed(data);
         const vars = { where: request.where, orderBy: request.orderBy };
         const fetchPage: FetchPage = async (page) => answerOf((await ask(query, { ...vars, ...page }, seeded.token)).posts);
-        await walkBothWays(fetchPage, expectedPosts(seeded, request), request.size);
+        await walkBothWays(fetchPage, expectedPosts(seeded, request), request);
       }),
       { numRuns: 60 },
     );
@@ -211,7 +248,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
           .sort(comparator(request.orderBy, USERS, seeded.textRank))
           .map((u) => u.id as number);
         const fetchPage: FetchPage = async (page) => answerOf((await ask(query, { where: request.where, orderBy: request.orderBy, ...page })).users);
-        await walkBothWays(fetchPage, expected, request.size);
+        await walkBothWays(fetchPage, expected, request);
       }),
       { numRuns: 40 },
     );
@@ -238,7 +275,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
         }
         const author = seeded.users[0]!.id as number;
         const fetchPage: FetchPage = async (page) => answerOf((await ask(one, { id: String(author), ...vars, ...page }, seeded.token)).user.posts);
-        await walkBothWays(fetchPage, expectedPosts(seeded, request, author), request.size);
+        await walkBothWays(fetchPage, expectedPosts(seeded, request, author), request);
       }),
       { numRuns: 40 },
     );

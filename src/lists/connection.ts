@@ -1,10 +1,13 @@
 import { encodeCursor } from './cursor';
 import type { Page } from './page';
 
-/** What one page query found: up to size + 1 rows in scan order, and whether a row lies behind its start. */
+/** What one page query found: up to size + 1 rows in scan order, and whether rows lie outside its cursors. */
 export interface PageRows<Row> {
   rows: Row[];
+  /** A row at or before the cursor the scan starts from. */
   behindStart: boolean;
+  /** A row at or beyond the cursor the scan stops at. */
+  beyondEnd: boolean;
 }
 
 export interface Connection<Row> {
@@ -15,13 +18,13 @@ export interface Connection<Row> {
   totalCount: () => Promise<number>;
 }
 
-/** The Relay connection of a page: the extra row says the scan could go on, `behindStart` that rows precede it. */
+/** The Relay connection of a page: rows precede it or follow it in the whole list, in either direction. */
 export function toConnection<Row extends object>(
   found: PageRows<Row>,
   page: Page,
   totalCount: () => Promise<number>,
 ): Connection<Row> {
-  const more = found.rows.length > page.size;
+  const more = found.rows.length > page.size || found.beyondEnd;
   const inScanOrder = found.rows.slice(0, page.size);
   const nodes = page.backward ? inScanOrder.reverse() : inScanOrder;
   const edges = nodes.map((node) => ({ cursor: encodeCursor(page.ordering, node as Record<string, unknown>), node }));

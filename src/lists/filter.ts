@@ -11,6 +11,7 @@ export interface FilterField {
 export type FilterFields = Record<string, FilterField>;
 
 export const MAX_FILTER_DEPTH = 5;
+/** Conditions on fields (a field's several operators count as one), however AND/OR/NOT combine them. */
 export const MAX_FILTER_CONDITIONS = 50;
 export const MAX_IN_VALUES = 100;
 
@@ -67,13 +68,13 @@ export function whereOf(input: unknown, fields: FilterFields): WhereOptions {
     for (const [name, value] of Object.entries(filter)) {
       if (value == null) continue;
       const at = [...path, name];
-      count(at);
       if (name === 'AND' || name === 'OR') {
-        const items = listOf(value, at).map((item, i) => conditionOf(item, [...at, i], depth + 1));
+        const items = listOf(value, at, 'filters').map((item, i) => conditionOf(item, [...at, i], depth + 1));
         parts.push(name === 'AND' ? and(items) : or(items));
       } else if (name === 'NOT') {
         parts.push(not(conditionOf(value, at, depth + 1)));
       } else if (Object.hasOwn(fields, name)) {
+        count(at);
         parts.push(fieldCondition(fields[name]!, value, at));
       } else {
         throw bad(at, 'is not a filter of this list');
@@ -85,9 +86,9 @@ export function whereOf(input: unknown, fields: FilterFields): WhereOptions {
   return toWhere(conditionOf(input, ['where'], 0));
 }
 
-function listOf(value: unknown, path: Path): unknown[] {
+function listOf(value: unknown, path: Path, items = 'values'): unknown[] {
   if (!Array.isArray(value)) throw bad(path, 'must be a list');
-  if (value.length > MAX_IN_VALUES) throw bad(path, `must hold at most ${MAX_IN_VALUES} values`);
+  if (value.length > MAX_IN_VALUES) throw bad(path, `must hold at most ${MAX_IN_VALUES} ${items}`);
   return value;
 }
 

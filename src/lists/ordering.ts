@@ -23,7 +23,8 @@ export interface Ordering {
 /** One entry of a client's `orderBy`, e.g. { field: 'CREATED_AT', direction: 'DESC' }. */
 export interface OrderInput {
   field: string;
-  direction: Direction;
+  /** ASC when not given (or null). */
+  direction?: Direction | null;
 }
 
 /** The columns of a list by their GraphQL name; ID is the tie-breaker every ordering ends with. */
@@ -49,13 +50,14 @@ export function orderingOf(
   const keys: OrderKey[] = [];
   for (const [i, input] of inputs.entries()) {
     const column = Object.hasOwn(columns, input.field) ? columns[input.field] : undefined;
-    if (!column || (input.direction !== 'ASC' && input.direction !== 'DESC')) {
+    const direction = input.direction ?? 'ASC';
+    if (!column || (direction !== 'ASC' && direction !== 'DESC')) {
       throw AppError.badInput([{ path: ['orderBy', i], message: 'is not an ordering of this list' }]);
     }
     if (keys.some((key) => key.attribute === column.attribute)) {
       throw AppError.badInput([{ path: ['orderBy', i], message: `orders by ${input.field} twice` }]);
     }
-    keys.push({ ...column, direction: input.direction });
+    keys.push({ ...column, direction });
     if (column === columns.ID) return orderingFrom(keys);
   }
   return orderingFrom([...keys, { ...columns.ID, direction: keys.at(-1)?.direction ?? 'ASC' }]);

@@ -17,8 +17,11 @@ interface SelectQueryGenerator {
   selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
 }
 
-// Marks each row of a page query: 0 for the page's rows, 1 for the one row looked up behind its start.
+// Marks each row of a page query: the page's rows, or the one row looked up behind its start or beyond its end.
 const BRANCH = 'listBranch';
+const ROWS = 0;
+const BEHIND_START = 1;
+const BEYOND_END = 2;
 
 const scopedModel = ({ model, scopes }: ListSource) =>
   model.scope(scopes.map(([name, ...args]) => (args.length ? { method: [name, ...args] } : name)));
@@ -46,7 +49,8 @@ export async function selectPage<Row>(source: ListSource, page: Page): Promise<P
 
 /**
  * A page of the list of each parent (e.g. each author's posts) in one statement: a LATERAL join runs
- * the ordered, limited page query once per parent inside the database, each backed by a (parent, key) index.
+ * the ordered, limited page query once per parent inside the database (for an author's posts in the
+ * default order, each is a short walk of the (authorId, createdAt, id) index).
  */
 export async function selectPagesByParent<Row>(
   source: ListSource,
@@ -66,9 +70,9 @@ export async function selectPagesByParent<Row>(
 }
 
 /**
- * The page's rows (size + 1 of them, in scan order, between the cursors), and, when the scan starts at
- * a cursor, UNION ALL the nearest row on the other side of it: whether one exists is hasPreviousPage
- * (hasNextPage when paging backwards), exact and in the same statement.
+ * The page's rows (size + 1 of them, in scan order, between the cursors) and, UNION ALL, for each cursor
+ * the nearest row on its far side: whether rows lie before and after the page is then exact (pageInfo),
+ * whichever cursors are given, in the same statement.
  */
 function pageUnion(source: ListSource, page: Page, extra: WhereOptions[]): string {
   const { model } = source;
@@ -76,13 +80,13 @@ function pageUnion(source: ListSource, page: Page, extra: WhereOptions[]): strin
   const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
   const list = [...extra, ...source.scopes.map((call) => scopeWhere(model, call)), ...notDeleted(model), source.where];
   const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
-  const rows = branch(model, [...list, ...between], scan, page.size + 1, 0);
-  if (!start) return `(${rows})`;
-  const behind = branch(model, [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1, 1);
-  return `(${rows}) UNION ALL (${behind})`;
+  const branches = [branch(model, [...list, ...between], scan, page.size + 1, ROWS)];
+  if (start) branches.push(branch(model, [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1, BEHIND_START));
+  if (end) branches.push(branch(model, [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1, BEYOND_END));
+  return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
 }
 
-function branch(model: ModelStatic<Model>, where: WhereOptions[], ordering: Ordering, limit: number, marker: 0 | 1): string {
+function branch(model: ModelStatic<Model>, where: WhereOptions[], ordering: Ordering, limit: number, marker: number): string {
   const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
   const sql = generator.selectQuery(
     model.getTableName() as string,
@@ -97,7 +101,7 @@ function branch(model: ModelStatic<Model>, where: WhereOptions[], ordering: Orde
   return sql.replace(/;\s*$/, '');
 }
 
-/** UNION ALL keeps no order by itself: sort the (few) rows again, page rows first, in scan order. */
+/** UNION ALL keeps no order by itself: sort the (few) rows again by branch, then in scan order. */
 function outerOrder(model: ModelStatic<Model>, page: Page): string {
   const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
@@ -109,8 +113,11 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
 }
 
 function pageRowsOf<Row>(rows: Record<string, unknown>[]): PageRows<Row> {
-  const pageRows = rows.filter((row) => row[BRANCH] === 0).map(({ [BRANCH]: _, ...row }) => row as Row);
-  return { rows: pageRows, behindStart: rows.some((row) => row[BRANCH] === 1) };
+  return {
+    rows: rows.filter((row) => row[BRANCH] === ROWS).map(({ [BRANCH]: _, ...row }) => row as Row),
+    behindStart: rows.some((row) => row[BRANCH] === BEHIND_START),
+    beyondEnd: rows.some((row) => row[BRANCH] === BEYOND_END),
+  };
 }
 
 /** The where of a scope that only filters (such as Post's visibleTo), so raw page queries apply it too. */

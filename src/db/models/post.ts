@@ -71,7 +71,8 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
 
 /**
  * What a viewer may see of the posts: published ones, and all of their own.
- * Soft-deleted rows are excluded by `paranoid` on list queries; `post(id)` shows them to their author.
+ * Soft-deleted rows are left out of lists (by `paranoid` in finders and counts, explicitly in the raw page
+ * queries of src/lists/select.ts); `post(id)` shows them to their author.
  */
 function visibleTo(viewerId: number | null): WhereOptions<Post> {
   return viewerId === null ? { published: true } : { [Op.or]: [{ published: true }, { authorId: viewerId }] };
