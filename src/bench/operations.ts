@@ -1,0 +1,50 @@
+/**
+ * The operations the benchmark drives, and the SQL statements each may cost: at most one per level of
+ * list nesting, plus one for the viewer when signed in, never more as pages grow. statements.test.ts
+ * holds the server to these budgets; `npm run bench` reports what they cost under load.
+ */
+export interface Operation {
+  name: string;
+  query: string;
+  /** Sent with a bearer token. */
+  signedIn: boolean;
+  /** Statements per request, not counting BEGIN/COMMIT. */
+  budget: number;
+}
+
+export const OPERATIONS = {
+  postById: {
+    name: 'post(id) with author',
+    query: `query PostById($id: ID!) { post(id: $id) { id title content createdAt author { id name } } }`,
+    signedIn: false,
+    budget: 2, // the post, its author
+  },
+  feed: {
+    name: 'posts(first: 50) with author',
+    query: `query Feed { posts(first: 50) { nodes { id title createdAt author { name } } } }`,
+    signedIn: false,
+    budget: 2, // the page, its authors
+  },
+  nested: {
+    name: 'users(first: 50) > posts(first: 10)',
+    query: `query Nested { users(first: 50) { nodes { name posts(first: 10) { totalCount nodes { title author { name } } } } } }`,
+    signedIn: false,
+    budget: 3, // the users, every user's page of posts, their counts (the authors are the users already read)
+  },
+  search: {
+    name: 'filtered, ordered posts(first: 20)',
+    query: `query Search($text: String!) {
+      posts(first: 20, where: { title: { contains: $text, mode: INSENSITIVE }, published: true },
+            orderBy: [{ field: CREATED_AT, direction: DESC }]) { nodes { id title createdAt author { name } } } }`,
+    signedIn: false,
+    budget: 2, // the page, its authors
+  },
+  createPost: {
+    name: 'createPost (signed in)',
+    query: `mutation CreatePost($input: CreatePostInput!) { createPost(input: $input) { post { id title version } } }`,
+    signedIn: true,
+    budget: 2, // the viewer's session, the INSERT
+  },
+} satisfies Record<string, Operation>;
+
+export type OperationKey = keyof typeof OPERATIONS;
