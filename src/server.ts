@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -15,6 +15,8 @@ export interface ServerDeps {
   sequelize: Sequelize;
   production: boolean;
   tokenTtlSeconds: number;
+  /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
+  resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
 }
 
 export interface RunningServer {
@@ -31,7 +33,7 @@ export async function createServer(deps: ServerDeps) {
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     typeDefs,
-    resolvers,
+    resolvers: deps.resolvers ?? resolvers,
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,

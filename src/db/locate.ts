@@ -12,18 +12,25 @@ export interface DatabaseLocation {
 
 const EMBEDDED_DATABASE = 'content_api';
 
-/** DATABASE_URL when given; otherwise an embedded PostgreSQL whose data survives restarts. */
-export async function locateDatabase(config: Config, log: (line: string) => void): Promise<DatabaseLocation> {
+/**
+ * DATABASE_URL when given; otherwise a database (`content_api` unless named) in an embedded
+ * PostgreSQL whose data survives restarts.
+ */
+export async function locateDatabase(
+  config: Config,
+  log: (line: string) => void,
+  embeddedDatabase = EMBEDDED_DATABASE,
+): Promise<DatabaseLocation> {
   if (config.DATABASE_URL) {
     const { host, pathname } = new URL(config.DATABASE_URL);
     return { url: config.DATABASE_URL, description: `using PostgreSQL at ${host}${pathname}`, release: async () => {} };
   }
   const server = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, log);
-  await createDatabase(server.url('postgres'), EMBEDDED_DATABASE).catch((error: { code?: string }) => {
+  await createDatabase(server.url('postgres'), embeddedDatabase).catch((error: { code?: string }) => {
     if (error.code !== '42P04') throw error; // 42P04: it exists already
   });
   return {
-    url: server.url(EMBEDDED_DATABASE),
+    url: server.url(embeddedDatabase),
     description:
       `using an embedded PostgreSQL with its data in ${config.EMBEDDED_PG_DIR}; ` +
       'set DATABASE_URL=postgres://user:password@host:5432/db to use your own PostgreSQL instead',

@@ -1,0 +1,111 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Op, QueryTypes } from 'sequelize';
+import { loadConfig, packageRoot } from '../config';
+import { connectDatabase } from '../db/database';
+import { locateDatabase } from '../db/locate';
+import { migrateUp } from '../db/migrator';
+import { Post } from '../db/models/post';
+import { User } from '../db/models/user';
+import { startSession } from '../services/auth';
+import { measure, type Load, type Measurement } from './load';
+import { OPERATIONS, type OperationKey } from './operations';
+import { markdown, verdict, writeReport, type MemoryRun } from './report';
+import { randomNumbers, SEARCH_WORD, seedBenchmarkData } from './seed';
+import { startTarget, type Target } from './targets';
+import type { TargetName } from './serve';
+
+const USAGE = `npm run bench -- [--seconds 10] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]`;
+
+/** `npm run bench`: seed (once), then drive the server, the naive baseline and the floor; report. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '1,16,64' },
+      'memory-seconds': { type: 'string', default: '60' },
+      users: { type: 'string', default: '10000' },
+      posts: { type: 'string', default: '200000' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const connections = values.connections.split(',').map(Number);
+  const memorySeconds = Number(values['memory-seconds']);
+  if (![seconds, memorySeconds, ...connections].every((n) => Number.isInteger(n) && n >= 0)) throw new Error(USAGE);
+
+  const config = loadConfig();
+  const location = await locateDatabase(config, () => {}, 'content_api_bench');
+  console.log(location.description);
+  const db = connectDatabase(location.url);
+  await migrateUp(db.sequelize);
+  const seeded = await seedBenchmarkData(db.sequelize, { users: Number(values.users), posts: Number(values.posts) });
+  console.log(seeded === 'reused' ? 'reusing the data set already seeded' : 'seeded the data set');
+
+  const [writer] = await User.findOrCreate({ where: { email: 'writer@bench.example' }, defaults: { email: 'writer@bench.example', name: 'Writer', passwordHash: '-' } });
+  const removeWrites = () => Post.destroy({ where: { authorId: { [Op.eq]: writer.id } }, force: true });
+  await removeWrites();
+  const { token } = await startSession(writer.id, 3600);
+  const postIds = (
+    await db.sequelize.query<{ id: number }>('SELECT id FROM posts WHERE published AND "deletedAt" IS NULL ORDER BY random() LIMIT 5000', { type: QueryTypes.SELECT })
+  ).map((row) => row.id);
+
+  const random = randomNumbers(7);
+  const body = (key: OperationKey, variables: () => object = () => ({})) => () => JSON.stringify({ query: OPERATIONS[key].query, variables: variables() });
+  const loads: Record<OperationKey, Load> = {
+    postById: { operation: 'postById', body: body('postById', () => ({ id: String(postIds[Math.floor(random() * postIds.length)]) })) },
+    feed: { operation: 'feed', body: body('feed') },
+    nested: { operation: 'nested', body: body('nested') },
+    search: { operation: 'search', body: body('search', () => ({ text: SEARCH_WORD })) },
+    createPost: { operation: 'createPost', token, body: body('createPost', () => ({ input: { title: `Benchmark ${random()}`, published: true } })) },
+  };
+
+  const env = { ...process.env, DATABASE_URL: location.url, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+  const measurements: Measurement[] = [];
+  let memory: MemoryRun | null = null;
+  const plan: [TargetName, OperationKey[]][] = [
+    ['server', Object.keys(OPERATIONS) as OperationKey[]],
+    ['naive', Object.keys(OPERATIONS) as OperationKey[]],
+    ['floor', ['nested']],
+  ];
+  for (const [name, operations] of plan) {
+    const target = await startTarget(name, env);
+    for (const key of operations) {
+      for (const c of connections) {
+        const m = await measure(target, loads[key], c, seconds);
+        measurements.push(m);
+        console.log(`${name.padEnd(6)} ${key.padEnd(10)} c=${String(c).padEnd(3)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  ${m.statementsPerRequest.toFixed(2)} SQL/req  ${m.errors} errors`);
+      }
+    }
+    if (name === 'server' && memorySeconds > 0) memory = await memoryRun(target, loads.nested, Math.max(...connections), memorySeconds);
+    await target.stop();
+  }
+  await removeWrites();
+  await db.close();
+  await location.release();
+
+  const report = { machine: machine(), date: new Date().toISOString(), seconds, measurements, memory };
+  console.log(`\n${markdown(report)}\n\n${verdict(report)}`);
+  const files = writeReport(report, path.join(packageRoot, 'src', 'bench', 'results'));
+  console.log(`\nwrote ${files.map((file) => path.relative(packageRoot, file)).join(', ')}`);
+}
+
+/** The nested operation for a while, reading the server's memory once a second: it should stay flat. */
+async function memoryRun(target: Target, load: Load, connections: number, seconds: number): Promise<MemoryRun> {
+  const rssMb: number[] = [];
+  const sampler = setInterval(() => void target.stats().then((s) => rssMb.push(s.rss / 2 ** 20)), 1000);
+  const m = await measure(target, load, connections, seconds);
+  clearInterval(sampler);
+  console.log(`memory: ${seconds} s at c=${connections}, ${m.requestsPerSecond.toFixed(0)} req/s, peak ${m.peakRssMb.toFixed(0)} MB`);
+  return { seconds, connections, rssMb };
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

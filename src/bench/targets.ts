@@ -1,0 +1,44 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { TargetMessage, TargetName } from './serve';
+
+export type Stats = Extract<TargetMessage, { type: 'stats' }>;
+
+export interface Target {
+  name: TargetName;
+  url: string;
+  /** The target's counters; `reset` zeroes the statement count and the peak memory first. */
+  stats(reset?: boolean): Promise<Stats>;
+  stop(): Promise<void>;
+}
+
+/** Starts a target in a child process (see serve.ts) and waits until it listens. */
+export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv): Promise<Target> {
+  const child = fork(path.join(__dirname, 'serve.js'), [name], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await nextMessage(child);
+  if (ready.type !== 'ready') throw new Error(`${name} did not start`);
+  return {
+    name,
+    url: ready.url,
+    async stats(reset = false) {
+      child.send(reset ? 'reset' : 'stats');
+      return (await nextMessage(child)) as Stats;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+function nextMessage(child: ChildProcess): Promise<TargetMessage> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the target exited (${code})`));
+    child.once('exit', onExit);
+    child.once('message', (message) => {
+      child.off('exit', onExit);
+      resolve(message as TargetMessage);
+    });
+  });
+}
