@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -37,7 +38,8 @@ export async function createServer(deps: ServerDeps) {
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Cache control is off: no type sets cache hints, and its per-field hook costs every field of every answer.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 

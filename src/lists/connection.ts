@@ -10,11 +10,12 @@ export interface PageRows<Row> {
   beyondEnd: boolean;
 }
 
+/** Parts of a connection that are functions are resolved only when a client selects them. */
 export interface Connection<Row> {
-  edges: { cursor: string; node: Row }[];
+  edges: () => { cursor: () => string; node: Row }[];
   nodes: Row[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  /** Resolved only when a client selects it (GraphQL calls functions it finds on the parent). */
+  /** GraphQL calls functions it finds on the parent: this COUNT runs only when selected. */
   totalCount: () => Promise<number>;
 }
 
@@ -27,15 +28,16 @@ export function toConnection<Row extends object>(
   const more = found.rows.length > page.size || found.beyondEnd;
   const inScanOrder = found.rows.slice(0, page.size);
   const nodes = page.backward ? inScanOrder.reverse() : inScanOrder;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(page.ordering, node as Record<string, unknown>), node }));
+  const cursorOf = (node: Row | undefined) => (node ? encodeCursor(page.ordering, node as Record<string, unknown>) : null);
   return {
-    edges,
+    // Most clients read `nodes`: edges and their cursors are made only for those that ask.
+    edges: () => nodes.map((node) => ({ cursor: () => cursorOf(node)!, node })),
     nodes,
     pageInfo: {
       hasNextPage: page.backward ? found.behindStart : more,
       hasPreviousPage: page.backward ? more : found.behindStart,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: cursorOf(nodes[0]),
+      endCursor: cursorOf(nodes.at(-1)),
     },
     totalCount,
   };

@@ -52,8 +52,12 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
         paranoid: true,
         version: true,
         indexes: [
-          // Backs an author's page of posts, newest first (User.posts).
-          { name: 'posts_author_id_created_at_id', fields: ['authorId', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
+          // Backs an author's page of posts, newest first (User.posts); with published and deletedAt in it,
+          // counting what a viewer may see of each author (totalCount) reads only the index.
+          {
+            name: 'posts_author_id_created_at_id_published_deleted_at',
+            fields: ['authorId', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }, 'published', 'deletedAt'],
+          },
           // Backs the public feed: published posts, newest first.
           { name: 'posts_published_created_at_id', fields: ['published', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
           // Backs the rest by creation time: a signed-in viewer's feed (published OR own), createdAt ranges.
