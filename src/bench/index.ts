@@ -16,7 +16,8 @@ import { randomNumbers, SEARCH_WORD, seedBenchmarkData } from './seed';
 import { startTarget, type Target } from './targets';
 import type { TargetName } from './serve';
 
-const USAGE = `npm run bench -- [--seconds 10] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]`;
+const USAGE = `npm run bench -- [--seconds 10] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
+  [--operations postById,feed,nested,search,createPost] [--profile DIR (a CPU profile of each target, for Chrome DevTools)]`;
 
 /** `npm run bench`: seed (once), then drive the server, the naive baseline and the floor; report. */
 async function main(): Promise<void> {
@@ -27,8 +28,12 @@ async function main(): Promise<void> {
       'memory-seconds': { type: 'string', default: '60' },
       users: { type: 'string', default: '10000' },
       posts: { type: 'string', default: '200000' },
+      operations: { type: 'string', default: Object.keys(OPERATIONS).join(',') },
+      profile: { type: 'string' },
     },
   });
+  const chosen = values.operations.split(',') as OperationKey[];
+  if (!chosen.every((key) => Object.hasOwn(OPERATIONS, key))) throw new Error(USAGE);
   const seconds = Number(values.seconds);
   const connections = values.connections.split(',').map(Number);
   const memorySeconds = Number(values['memory-seconds']);
@@ -65,12 +70,13 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   let memory: MemoryRun | null = null;
   const plan: [TargetName, OperationKey[]][] = [
-    ['server', Object.keys(OPERATIONS) as OperationKey[]],
-    ['naive', Object.keys(OPERATIONS) as OperationKey[]],
-    ['floor', ['nested']],
+    ['server', chosen],
+    ['naive', chosen],
+    ['floor', chosen.filter((key) => key === 'nested')],
   ];
   for (const [name, operations] of plan) {
-    const target = await startTarget(name, env);
+    if (operations.length === 0) continue;
+    const target = await startTarget(name, env, values.profile && path.resolve(values.profile));
     for (const key of operations) {
       for (const c of connections) {
         const m = await measure(target, loads[key], c, seconds);

@@ -24,6 +24,7 @@ export interface Load {
 
 /** Drives a target over HTTP with autocannon for a fixed time at a fixed concurrency. */
 export async function measure(target: Target, load: Load, connections: number, seconds: number): Promise<Measurement> {
+  await settled(target);
   await target.stats(true);
   let graphqlErrors = 0;
   const result = await autocannon({
@@ -55,4 +56,18 @@ export async function measure(target: Target, load: Load, connections: number, s
     statementsPerRequest: requests ? stats.statements / requests : 0,
     peakRssMb: stats.peakRss / 2 ** 20,
   };
+}
+
+/**
+ * Waits until the target runs no more statements: autocannon stops at its deadline without waiting for
+ * the answers still in flight, and their work must not be counted in the next measurement.
+ */
+async function settled(target: Target): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 120; i += 1) {
+    const { statements } = await target.stats();
+    if (statements === last) return;
+    last = statements;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -12,9 +12,10 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Starts a target in a child process (see serve.ts) and waits until it listens. */
-export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = fork(path.join(__dirname, 'serve.js'), [name], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Starts a target in a child process (see serve.ts) and waits until it listens; `profileDir` turns on --cpu-prof. */
+export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv, profileDir?: string): Promise<Target> {
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = fork(path.join(__dirname, 'serve.js'), [name], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child);
   if (ready.type !== 'ready') throw new Error(`${name} did not start`);
   return {

@@ -14,7 +14,7 @@ export interface PageRows<Row> {
 export interface Connection<Row> {
   edges: () => { cursor: () => string; node: Row }[];
   nodes: Row[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: () => string | null; endCursor: () => string | null };
   /** GraphQL calls functions it finds on the parent: this COUNT runs only when selected. */
   totalCount: () => Promise<number>;
 }
@@ -30,14 +30,14 @@ export function toConnection<Row extends object>(
   const nodes = page.backward ? inScanOrder.reverse() : inScanOrder;
   const cursorOf = (node: Row | undefined) => (node ? encodeCursor(page.ordering, node as Record<string, unknown>) : null);
   return {
-    // Most clients read `nodes`: edges and their cursors are made only for those that ask.
+    // Most clients read `nodes`: edges and cursors are made only for those that ask.
     edges: () => nodes.map((node) => ({ cursor: () => cursorOf(node)!, node })),
     nodes,
     pageInfo: {
       hasNextPage: page.backward ? found.behindStart : more,
       hasPreviousPage: page.backward ? more : found.behindStart,
-      startCursor: cursorOf(nodes[0]),
-      endCursor: cursorOf(nodes.at(-1)),
+      startCursor: () => cursorOf(nodes[0]),
+      endCursor: () => cursorOf(nodes.at(-1)),
     },
     totalCount,
   };

@@ -114,7 +114,8 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
 
 function pageRowsOf<Row>(rows: Record<string, unknown>[]): PageRows<Row> {
   return {
-    rows: rows.filter((row) => row[BRANCH] === ROWS).map(({ [BRANCH]: _, ...row }) => row as Row),
+    // The marker stays on the page's rows (no copy of each row): no GraphQL type has a field of its name.
+    rows: rows.filter((row) => row[BRANCH] === ROWS) as Row[],
     behindStart: rows.some((row) => row[BRANCH] === BEHIND_START),
     beyondEnd: rows.some((row) => row[BRANCH] === BEYOND_END),
   };

@@ -27,7 +27,7 @@ export async function listUsers(ctx: Context, args: ListArgs): Promise<Connectio
   const source = { model: User, scopes: [], where: request.where };
   const found = await selectPage<UserRow>(source, request.page);
   // Their posts' `author` fields will ask for these same users: answer them from this page.
-  for (const user of found.rows) ctx.loaders.userById.prime(user.id, user);
+  ctx.loaders.rememberUsers(found.rows);
   return toConnection(found, request.page, () => countRows(source));
 }
 
