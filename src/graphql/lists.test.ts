@@ -1,5 +1,5 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { useServer } from '../test/server';
+import { statementsDuring, useServer } from '../test/server';
 
 const api = useServer();
 
@@ -101,6 +101,28 @@ describe('filters', () => {
     expect(codeOf(await api.gql(POSTS, { where: wide(50) }))).toBeUndefined();
     expect(codeOf(await api.gql(POSTS, { where: wide(51) }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await api.gql(POSTS, { where: { title: { equals: 'a\u0000b' } } }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('columns', () => {
+  it('reads only the selected columns of a page, and still answers fields asked through fragments and aliases', async () => {
+    const author = await aUser({ name: 'Ada' });
+    await aPublishedPost(author, { title: 'one', content: 'body' });
+    const query = `{ users { nodes { short: posts { nodes { title } } full: posts { edges { node { ...Full } } } } }
+      posts { nodes { ... on Post { content } } } }
+      fragment Full on Post { content version createdAt author { name } }`;
+    let res: Awaited<ReturnType<typeof api.gql>> | undefined;
+    const sql = await statementsDuring(async () => {
+      res = await api.gql(query);
+    });
+    expect(res!.errors).toBeUndefined();
+    expect(res!.data!.users.nodes[0]).toEqual({
+      short: { nodes: [{ title: 'one' }] },
+      full: { edges: [{ node: { content: 'body', version: 0, createdAt: expect.any(String), author: { name: 'Ada' } } }] },
+    });
+    expect(res!.data!.posts.nodes).toEqual([{ content: 'body' }]);
+    const pages = sql.filter((s) => /FROM "posts"/.test(s));
+    expect(pages.some((s) => /"title"/.test(s) && !/"content"/.test(s))).toBe(true);
   });
 });
 

@@ -23,18 +23,22 @@ export interface ListArgs extends PageArgs {
 export interface ListRequest {
   where: WhereOptions;
   page: Page;
+  /** The fields the caller will read of each row, or null for all (see select.ts). */
+  fields: readonly string[] | null;
   filterKey: string;
   pageKey: string;
 }
 
-export function parseList(args: ListArgs, spec: ListSpec): ListRequest {
+export function parseList(args: ListArgs, spec: ListSpec, fields: readonly string[] | null = null): ListRequest {
   const ordering = orderingOf(args.orderBy, spec.columns, spec.defaultOrder);
   const page = parsePage(args, ordering);
   const filterKey = JSON.stringify(args.where ?? null);
+  const sortedFields = fields && [...fields].sort();
   return {
     where: whereOf(args.where, spec.filters),
     page,
+    fields: sortedFields,
     filterKey,
-    pageKey: JSON.stringify([filterKey, ordering.name, page.size, page.backward, page.after, page.before]),
+    pageKey: JSON.stringify([filterKey, ordering.name, page.size, page.backward, page.after, page.before, sortedFields]),
   };
 }

@@ -50,7 +50,7 @@ export class Loaders {
   /** A page of each parent's list (e.g. every author's posts): one loader per distinct request, one statement per batch. */
   pagesByParent<Row>(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, PageRows<Row>> {
     return this.listLoader(`page ${keyOf(source, parentKey)} ${request.pageKey}`, (ids) =>
-      selectPagesByParent<Row>(source, request.page, parentKey, ids),
+      selectPagesByParent<Row>(source, request.page, parentKey, ids, request.fields),
     );
   }
 

@@ -35,16 +35,24 @@ function visiblePosts(ctx: Context, request: ListRequest): ListSource {
   return { model: Post, scopes: [['visibleTo', ctx.viewer?.id ?? null]], where: request.where };
 }
 
-/** The posts the viewer may see, filtered, ordered and paged as asked (newest first by default). */
-export async function listPosts(ctx: Context, args: ListArgs): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST);
+/**
+ * The posts the viewer may see, filtered, ordered and paged as asked (newest first by default).
+ * `fields`, when given, are the only post fields the caller reads (the rest are not fetched).
+ */
+export async function listPosts(ctx: Context, args: ListArgs, fields?: readonly string[]): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST, fields);
   const source = visiblePosts(ctx, request);
-  return toConnection(await selectPage<PostRow>(source, request.page), request.page, () => countRows(source));
+  return toConnection(await selectPage<PostRow>(source, request.page, request.fields), request.page, () => countRows(source));
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
-export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST);
+export async function listPostsOfAuthor(
+  ctx: Context,
+  authorId: number,
+  args: ListArgs,
+  fields?: readonly string[],
+): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST, fields);
   const source = visiblePosts(ctx, request);
   const found = await ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId').load(authorId);
   return toConnection(found, request.page, () => ctx.loaders.countsByParent(source, request, 'authorId').load(authorId));

@@ -1,0 +1,33 @@
+import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+
+/**
+ * The fields a client selected on the nodes of a connection (under `nodes` and `edges.node`),
+ * through fragments too, so list queries read only those columns. @skip/@include are not
+ * evaluated: a field they leave out is still read, which costs a column, never a wrong answer.
+ */
+export function selectedNodeFields(info: GraphQLResolveInfo): string[] {
+  const fields = new Set<string>();
+  for (const connection of info.fieldNodes) {
+    for (const field of fieldsOf(connection.selectionSet, info.fragments)) {
+      if (field.name.value === 'nodes') addNames(fields, field.selectionSet, info.fragments);
+      if (field.name.value === 'edges') {
+        for (const edgeField of fieldsOf(field.selectionSet, info.fragments)) {
+          if (edgeField.name.value === 'node') addNames(fields, edgeField.selectionSet, info.fragments);
+        }
+      }
+    }
+  }
+  return [...fields];
+}
+
+function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>) {
+  for (const field of fieldsOf(selectionSet, fragments)) names.add(field.name.value);
+}
+
+function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
+  return (selectionSet?.selections ?? []).flatMap((selection) => {
+    if (selection.kind === 'Field') return [selection];
+    if (selection.kind === 'InlineFragment') return fieldsOf(selection.selectionSet, fragments);
+    return fieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
+  });
+}
