@@ -1,5 +1,5 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { statementsDuring, useServer } from '../test/server';
+import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
 
@@ -111,7 +111,7 @@ describe('columns', () => {
     const query = `{ users { nodes { short: posts { nodes { title } } full: posts { edges { node { ...Full } } } } }
       posts { nodes { ... on Post { content } } } }
       fragment Full on Post { content version createdAt author { name } }`;
-    let res: Awaited<ReturnType<typeof api.gql>> | undefined;
+    let res: GraphQLResponse | undefined;
     const sql = await statementsDuring(async () => {
       res = await api.gql(query);
     });
