@@ -1,14 +1,17 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { ListSelection } from '../lists';
 
 /**
- * The fields a client selected on the nodes of a connection (under `nodes` and `edges.node`),
- * through fragments too, so list queries read only those columns. @skip/@include are not
- * evaluated: a field they leave out is still read, which costs a column, never a wrong answer.
+ * What a client selected of a connection: the fields of its nodes (under `nodes` and `edges.node`,
+ * through fragments too), so list queries read only those columns, and whether it wants totalCount.
+ * @skip/@include are not evaluated: what they leave out is still read, which costs work, never a wrong answer.
  */
-export function selectedNodeFields(info: GraphQLResolveInfo): string[] {
+export function selectionOf(info: GraphQLResolveInfo): ListSelection {
   const fields = new Set<string>();
+  let totalCount = false;
   for (const connection of info.fieldNodes) {
     for (const field of fieldsOf(connection.selectionSet, info.fragments)) {
+      if (field.name.value === 'totalCount') totalCount = true;
       if (field.name.value === 'nodes') addNames(fields, field.selectionSet, info.fragments);
       if (field.name.value === 'edges') {
         for (const edgeField of fieldsOf(field.selectionSet, info.fragments)) {
@@ -17,7 +20,7 @@ export function selectedNodeFields(info: GraphQLResolveInfo): string[] {
       }
     }
   }
-  return [...fields];
+  return { fields: [...fields], totalCount };
 }
 
 function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>) {

@@ -19,6 +19,23 @@ export interface ListArgs extends PageArgs {
   orderBy?: readonly OrderInput[] | null;
 }
 
+/** What the caller will read of a list: these fields of each row, and totalCount or not. */
+export interface ListSelection {
+  fields: readonly string[];
+  totalCount: boolean;
+}
+
+/**
+ * totalCount's COUNT. When the client selected it, it starts now, so it runs beside the page's own
+ * statement instead of after it; otherwise it runs only if GraphQL resolves it (it will not).
+ */
+export function countOf(selection: ListSelection | undefined, count: () => Promise<number>): () => Promise<number> {
+  if (!selection?.totalCount) return count;
+  const started = count();
+  started.catch(() => undefined); // a failure surfaces where totalCount is resolved, not as an unhandled rejection
+  return () => started;
+}
+
 /** A validated list request; its keys say which requests can share one batch (see the loaders). */
 export interface ListRequest {
   where: WhereOptions;

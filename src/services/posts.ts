@@ -1,6 +1,17 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
-import { countRows, parseList, selectPage, toConnection, type Connection, type ListArgs, type ListRequest, type ListSource } from '../lists';
+import {
+  countOf,
+  countRows,
+  parseList,
+  selectPage,
+  toConnection,
+  type Connection,
+  type ListArgs,
+  type ListRequest,
+  type ListSelection,
+  type ListSource,
+} from '../lists';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
@@ -37,12 +48,13 @@ function visiblePosts(ctx: Context, request: ListRequest): ListSource {
 
 /**
  * The posts the viewer may see, filtered, ordered and paged as asked (newest first by default).
- * `fields`, when given, are the only post fields the caller reads (the rest are not fetched).
+ * `selection`, when given, says what the caller reads (the other columns are not fetched).
  */
-export async function listPosts(ctx: Context, args: ListArgs, fields?: readonly string[]): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST, fields);
+export async function listPosts(ctx: Context, args: ListArgs, selection?: ListSelection): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST, selection?.fields);
   const source = visiblePosts(ctx, request);
-  return toConnection(await selectPage<PostRow>(source, request.page, request.fields), request.page, () => countRows(source));
+  const totalCount = countOf(selection, () => countRows(source));
+  return toConnection(await selectPage<PostRow>(source, request.page, request.fields), request.page, totalCount);
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
@@ -50,12 +62,13 @@ export async function listPostsOfAuthor(
   ctx: Context,
   authorId: number,
   args: ListArgs,
-  fields?: readonly string[],
+  selection?: ListSelection,
 ): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST, fields);
+  const request = parseList(args, POST_LIST, selection?.fields);
   const source = visiblePosts(ctx, request);
+  const totalCount = countOf(selection, () => ctx.loaders.countsByParent(source, request, 'authorId').load(authorId));
   const found = await ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId').load(authorId);
-  return toConnection(found, request.page, () => ctx.loaders.countsByParent(source, request, 'authorId').load(authorId));
+  return toConnection(found, request.page, totalCount);
 }
 
 function draftOf(input: PostInput, authorId: number): Post {
