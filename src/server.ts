@@ -38,8 +38,13 @@ export async function createServer(deps: ServerDeps) {
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
-    // Cache control is off: no type sets cache hints, and its per-field hook costs every field of every answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
+      // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
+      ApolloServerPluginCacheControlDisabled(),
+      { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
+    ],
   });
   await apollo.start();
 

@@ -49,8 +49,8 @@ async function main(): Promise<void> {
 
   const [writer] = await User.findOrCreate({ where: { email: 'writer@bench.example' }, defaults: { email: 'writer@bench.example', name: 'Writer', passwordHash: '-' } });
   const removeWrites = () => Post.destroy({ where: { authorId: { [Op.eq]: writer.id } }, force: true });
-  await removeWrites();
-  await db.sequelize.query('VACUUM ANALYZE posts'); // an earlier run's writes are gone: start from the same table
+  await removeWrites(); // an interrupted run may have left some
+  await db.sequelize.query('VACUUM ANALYZE posts');
   const { token } = await startSession(writer.id, 3600);
   const postIds = (
     await db.sequelize.query<{ id: number }>('SELECT id FROM posts WHERE published AND "deletedAt" IS NULL ORDER BY random() LIMIT 5000', { type: QueryTypes.SELECT })
@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     }
     if (name === 'server' && memorySeconds > 0) memory = await memoryRun(target, loads.nested, Math.max(...connections), memorySeconds);
     await target.stop();
+    await removeWrites(); // each target starts from the same data, not from the posts the last one wrote
+    await db.sequelize.query('VACUUM ANALYZE posts');
   }
-  await removeWrites();
   await db.close();
   await location.release();
 
@@ -100,9 +101,7 @@ async function main(): Promise<void> {
 /** The nested operation for a while, reading the server's memory once a second: it should stay flat. */
 async function memoryRun(target: Target, load: Load, connections: number, seconds: number): Promise<MemoryRun> {
   const rssMb: number[] = [];
-  const sampler = setInterval(() => void target.stats().then((s) => rssMb.push(s.rss / 2 ** 20)), 1000);
-  const m = await measure(target, load, connections, seconds);
-  clearInterval(sampler);
+  const m = await measure(target, load, connections, seconds, (stats) => rssMb.push(stats.rss / 2 ** 20));
   console.log(`memory: ${seconds} s at c=${connections}, ${m.requestsPerSecond.toFixed(0)} req/s, peak ${m.peakRssMb.toFixed(0)} MB`);
   return { seconds, connections, rssMb };
 }

@@ -18,12 +18,18 @@ export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv, prof
   const child = fork(path.join(__dirname, 'serve.js'), [name], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child);
   if (ready.type !== 'ready') throw new Error(`${name} did not start`);
+  // One question at a time: replies carry no id, so overlapping questions could take each other's answers.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     name,
     url: ready.url,
-    async stats(reset = false) {
-      child.send(reset ? 'reset' : 'stats');
-      return (await nextMessage(child)) as Stats;
+    stats(reset = false) {
+      const answer = queue.then(() => {
+        child.send(reset ? 'reset' : 'stats');
+        return nextMessage(child) as Promise<Stats>;
+      });
+      queue = answer.catch(() => undefined);
+      return answer;
     },
     stop: () =>
       new Promise((resolve) => {

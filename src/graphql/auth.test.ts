@@ -90,6 +90,13 @@ describe('logIn and logOut', () => {
 });
 
 describe('tokens', () => {
+  it('come in answers that no cache may store (Cache-Control: no-store), as do all answers', async () => {
+    for (const query of ['mutation { logIn(input: { email: "x@example.com", password: "x" }) { token } }', '{ viewer { email } }']) {
+      const response = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('stop working when they expire', async () => {
     const { token } = await aSignedInUser();
     await Session.update({ expiresAt: new Date(Date.now() - 1000) }, { where: {} });
