@@ -48,9 +48,12 @@ async function main(): Promise<void> {
   console.log(seeded === 'reused' ? 'reusing the data set already seeded' : 'seeded the data set');
 
   const [writer] = await User.findOrCreate({ where: { email: 'writer@bench.example' }, defaults: { email: 'writer@bench.example', name: 'Writer', passwordHash: '-' } });
-  const removeWrites = () => Post.destroy({ where: { authorId: { [Op.eq]: writer.id } }, force: true });
+  // Every target starts from the same data: the posts createPost wrote are removed, and the table vacuumed.
+  const removeWrites = async () => {
+    await Post.destroy({ where: { authorId: { [Op.eq]: writer.id } }, force: true });
+    await db.sequelize.query('VACUUM ANALYZE posts');
+  };
   await removeWrites(); // an interrupted run may have left some
-  await db.sequelize.query('VACUUM ANALYZE posts');
   const { token } = await startSession(writer.id, 3600);
   const postIds = (
     await db.sequelize.query<{ id: number }>('SELECT id FROM posts WHERE published AND "deletedAt" IS NULL ORDER BY random() LIMIT 5000', { type: QueryTypes.SELECT })
@@ -86,8 +89,7 @@ async function main(): Promise<void> {
     }
     if (name === 'server' && memorySeconds > 0) memory = await memoryRun(target, loads.nested, Math.max(...connections), memorySeconds);
     await target.stop();
-    await removeWrites(); // each target starts from the same data, not from the posts the last one wrote
-    await db.sequelize.query('VACUUM ANALYZE posts');
+    await removeWrites();
   }
   await db.close();
   await location.release();
