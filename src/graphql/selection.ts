@@ -7,6 +7,18 @@ import type { ListSelection } from '../lists';
  * @skip/@include are not evaluated: what they leave out is still read, which costs work, never a wrong answer.
  */
 export function selectionOf(info: GraphQLResolveInfo): ListSelection {
+  // graphql-js hands every sibling (User.posts of each user in a page) the same fieldNodes array.
+  let selection = selections.get(info.fieldNodes);
+  if (!selection) {
+    selection = readSelection(info);
+    selections.set(info.fieldNodes, selection);
+  }
+  return selection;
+}
+
+const selections = new WeakMap<readonly FieldNode[], ListSelection>();
+
+function readSelection(info: GraphQLResolveInfo): ListSelection {
   const fields = new Set<string>();
   let totalCount = false;
   for (const connection of info.fieldNodes) {

@@ -43,7 +43,7 @@ export async function countRowsByParent(source: ListSource, parentKey: string, p
 
 /** One page of a list in one statement (reading only `fields` of each row, when given; see columnsOf). */
 export async function selectPage<Row>(source: ListSource, page: Page, fields: readonly string[] | null = null): Promise<PageRows<Row>> {
-  const sql = `SELECT * FROM (${pageUnion(source, page, [], columnsOf(source.model, page, fields))}) AS page ORDER BY ${outerOrder(source.model, page)}`;
+  const sql = `SELECT * FROM (${pageUnion(source, page, [], fields)}) AS page ORDER BY ${outerOrder(source.model, page)}`;
   return pageRowsOf<Row>(await run(source.model, sql));
 }
 
@@ -63,7 +63,7 @@ export async function selectPagesByParent<Row>(
   const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
   const sql =
     `SELECT page.* FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ` +
-    `CROSS JOIN LATERAL (${pageUnion(source, page, [ofParent], columnsOf(source.model, page, fields))}) AS page ` +
+    `CROSS JOIN LATERAL (${pageUnion(source, page, [ofParent], fields)}) AS page ` +
     `ORDER BY parent.position, ${outerOrder(source.model, page)}`;
   const byParent = new Map<unknown, Record<string, unknown>[]>(parentIds.map((id) => [id, []]));
   for (const row of await run(source.model, sql)) byParent.get(row[parentKey])?.push(row);
@@ -75,8 +75,9 @@ export async function selectPagesByParent<Row>(
  * the nearest row on its far side: whether rows lie before and after the page is then exact (pageInfo),
  * whichever cursors are given, in the same statement.
  */
-function pageUnion(source: ListSource, page: Page, extra: WhereOptions[], columns: string[]): string {
+function pageUnion(source: ListSource, page: Page, extra: WhereOptions[], fields: readonly string[] | null): string {
   const { model } = source;
+  const columns = columnsOf(model, page, fields);
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
   const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
   const list = [...extra, ...source.scopes.map((call) => scopeWhere(model, call)), ...notDeleted(model), source.where];
