@@ -1,13 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
 import { AppError } from './errors';
+import { explorerRoutes } from './explorer';
 import { compiledExecution } from './graphql/executor';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
@@ -17,6 +18,8 @@ export interface ServerDeps {
   sequelize: Sequelize;
   production: boolean;
   tokenTtlSeconds: number;
+  /** Serve the GraphiQL explorer to browsers at GET /graphql (see src/explorer). */
+  explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
   resolvers?: Resolvers;
 }
@@ -40,6 +43,8 @@ export async function createServer(deps: ServerDeps) {
     includeStacktraceInErrorResponses: !deps.production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
+      ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -48,6 +53,7 @@ export async function createServer(deps: ServerDeps) {
   });
   await apollo.start();
 
+  if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
