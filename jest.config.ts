@@ -9,7 +9,8 @@ const config: Config = {
   globalTeardown: '<rootDir>/src/test/global-teardown.ts',
   // Each test file gets its own database cloned from the template.
   setupFilesAfterEnv: ['<rootDir>/src/test/database.ts'],
-  testTimeout: 30_000,
+  // Generous: the property tests send hundreds of requests, and a busy 2-core machine runs files side by side.
+  testTimeout: 90_000,
 };
 
 export default config;

@@ -4,6 +4,8 @@ import type { Page } from './page';
 /** What one page query found: up to size + 1 rows in scan order, and whether rows lie outside its cursors. */
 export interface PageRows<Row> {
   rows: Row[];
+  /** The size of the whole list, when it was counted. */
+  total: number | null;
   /** A row at or before the cursor the scan starts from. */
   behindStart: boolean;
   /** A row at or beyond the cursor the scan stops at. */
@@ -15,15 +17,14 @@ export interface Connection<Row> {
   readonly edges: { readonly cursor: string; node: Row }[];
   nodes: Row[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; readonly startCursor: string | null; readonly endCursor: string | null };
-  /** The COUNT runs only when the connection's totalCount resolver asks for it. */
-  totalCount: () => Promise<number>;
+  /** Counted by the page's own statement when the client selected totalCount (null otherwise). */
+  totalCount: number | null;
 }
 
 /** The Relay connection of a page: rows precede it or follow it in the whole list, in either direction. */
 export function toConnection<Row extends object>(
   found: PageRows<Row>,
   page: Page,
-  totalCount: () => Promise<number>,
 ): Connection<Row> {
   const more = found.rows.length > page.size || found.beyondEnd;
   const inScanOrder = found.rows.slice(0, page.size);
@@ -45,6 +46,6 @@ export function toConnection<Row extends object>(
         return cursorOf(nodes.at(-1));
       },
     },
-    totalCount,
+    totalCount: found.total,
   };
 }

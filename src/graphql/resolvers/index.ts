@@ -1,5 +1,4 @@
 import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver } from 'graphql-scalars';
-import { ConnectionResolvers } from './connection';
 import { Mutation } from './mutation';
 import { Post } from './post';
 import { Query } from './query';
@@ -13,6 +12,4 @@ export const resolvers = {
   Mutation,
   User,
   Post,
-  UserConnection: ConnectionResolvers,
-  PostConnection: ConnectionResolvers,
 };
