@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
+import { currentRequest } from '../request-scope';
 import { guardTransactions } from './transaction';
 import { initModels } from './models';
 
@@ -11,6 +12,11 @@ export interface Database {
   onStatement(listener: StatementListener): () => void;
   close(): Promise<void>;
 }
+
+const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/;
+
+/** BEGIN/COMMIT/ROLLBACK: not counted as a request's statements (nor in the benchmark's budgets). */
+export const isTransactionControl = (sql: string) => TRANSACTION_CONTROL.test(sql);
 
 // Keep 64-bit integers (COUNT(*) results) as numbers: counts here never reach 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -28,8 +34,10 @@ export function connectDatabase(url: string, options: { poolMax?: number } = {})
   initModels(sequelize);
   guardTransactions(sequelize);
   sequelize.addHook('afterQuery', (_options, query) => {
-    if (listeners.size === 0) return;
+    const request = currentRequest();
+    if (!request && listeners.size === 0) return;
     const sql = String((query as unknown as { sql?: string }).sql ?? '');
+    if (request && !isTransactionControl(sql)) request.statements += 1;
     for (const listener of listeners) listener(sql);
   });
   return {

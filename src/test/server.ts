@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import { createServer, type RunningServer } from '../server';
 import { testDb } from './database';
 
@@ -18,7 +19,7 @@ export interface TestClient {
 }
 
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
-export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClient {
+export function useServer(options: { tokenTtlSeconds?: number; logger?: Logger } = {}): TestClient {
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
@@ -40,6 +41,7 @@ export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClien
       sequelize: testDb().sequelize,
       production: false,
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      logger: options.logger,
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;
