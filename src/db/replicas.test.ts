@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../config';
 import { createServer, type RunningServer } from '../server';
 import { testDb } from '../test/database';
 import { startAnotherPostgres, type AnotherPostgres } from '../test/another-postgres';
@@ -136,5 +137,19 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     expect(text).toMatch(/^db_pool_max\{pool="primary"\} 2$/m);
     expect(text).toMatch(/^db_pool_max\{pool="replica"\} 2$/m);
     expect(text).toMatch(/^db_pool_size\{pool="replica"\} [1-9]/m);
+  });
+});
+
+describe('DATABASE_READ_URLS', () => {
+  it('is a comma-separated list of URLs, empty when unset', () => {
+    expect(loadConfig({}).DATABASE_READ_URLS).toEqual([]);
+    expect(loadConfig({ DATABASE_READ_URLS: 'postgres://a:b@r1:5432/db?sslmode=require, postgres://a:b@r2/db' }).DATABASE_READ_URLS).toEqual([
+      'postgres://a:b@r1:5432/db?sslmode=require',
+      'postgres://a:b@r2/db',
+    ]);
+  });
+
+  it('stops the start with the variable named when an entry is not a URL', () => {
+    expect(() => loadConfig({ DATABASE_READ_URLS: 'postgres://r1/db,replica-two' })).toThrow(/DATABASE_READ_URLS/);
   });
 });

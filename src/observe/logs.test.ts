@@ -60,9 +60,14 @@ describe('request ids', () => {
 
   it('puts the id of the request being served on every line logged while serving it', () => {
     const { logger, lines } = captureLogs();
-    runInRequest({ id: 'req-7', statements: 0, readPrimary: false }, () => logger.warn('inside'));
-    logger.warn('outside');
-    expect(lines.map((l) => [l.msg, l.reqId])).toEqual([['inside', 'req-7'], ['outside', undefined]]);
+    runInRequest({ id: 'req-7', statements: 0, readPrimary: false }, () => logger.warn({ n: 1 }, 'inside'));
+    logger.warn({ n: 2 }, 'outside');
+    logger.warn({ m: 3 }, 'outside again');
+    expect(lines.map(({ msg, reqId, n, m }) => ({ msg, reqId, n, m }))).toEqual([
+      { msg: 'inside', reqId: 'req-7', n: 1 },
+      { msg: 'outside', n: 2 },
+      { msg: 'outside again', m: 3 },
+    ]);
   });
 });
 
@@ -150,6 +155,12 @@ describe('secrets in logs', () => {
     for (const secret of [PASSWORD, token, 'secret-cookie', signUp.body.data.signUp.token, logIn.body.data.logIn.token]) {
       expect(written).not.toContain(secret);
     }
+  });
+
+  it('redacts passwords and tokens in any line, at the top or one level down', () => {
+    const { logger, lines } = captureLogs();
+    logger.info({ password: 'a', token: 'b', user: { passwordHash: 'c', name: 'Ada' } }, 'signed in');
+    expect(lines[0]).toMatchObject({ password: '[redacted]', token: '[redacted]', user: { passwordHash: '[redacted]', name: 'Ada' } });
   });
 
   it('leaves variables and headers out at info level', async () => {
