@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -8,9 +8,10 @@ import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
 import { AppError } from './errors';
+import { compiledExecution } from './graphql/executor';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
-import { typeDefs } from './graphql/schema';
+import { executableSchema, type Resolvers } from './graphql/schema';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
 import { assignRequestId } from './observe/request-id';
@@ -21,7 +22,7 @@ export interface ServerDeps {
   production: boolean;
   tokenTtlSeconds: number;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
-  resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
+  resolvers?: Resolvers;
   /** Where request log lines go; the process's logger when not given (tests pass one to read them). */
   logger?: Logger;
 }
@@ -39,8 +40,7 @@ export async function createServer(deps: ServerDeps) {
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    typeDefs,
-    resolvers: deps.resolvers ?? resolvers,
+    gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,

@@ -1,4 +1,5 @@
 import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver } from 'graphql-scalars';
+import { ConnectionResolvers } from './connection';
 import { Mutation } from './mutation';
 import { Post } from './post';
 import { Query } from './query';
@@ -12,4 +13,6 @@ export const resolvers = {
   Mutation,
   User,
   Post,
+  UserConnection: ConnectionResolvers,
+  PostConnection: ConnectionResolvers,
 };
