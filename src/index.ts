@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const location = await locateDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   logger.info(location.description);
-  const db = connectDatabase(location.url, { poolMax: config.DB_POOL_MAX });
+  const db = connectDatabase(location.url, { poolMax: config.DB_POOL_MAX, readUrls: config.DATABASE_READ_URLS });
+  if (config.DATABASE_READ_URLS.length) logger.info(`reading from ${config.DATABASE_READ_URLS.length} replica(s) outside transactions`);
   const applied = await migrateUp(db.sequelize);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 

@@ -13,6 +13,10 @@ import { compiledExecution } from './graphql/executor';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { executableSchema, type Resolvers } from './graphql/schema';
+import { logger as processLogger, type Logger } from './logger';
+import { Metrics } from './observe/metrics';
+import { assignRequestId } from './observe/request-id';
+import { tracePlugin, traceRequests } from './observe/requests';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -22,6 +26,8 @@ export interface ServerDeps {
   explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
   resolvers?: Resolvers;
+  /** Where request log lines go; the process's logger when not given (tests pass one to read them). */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -49,13 +55,18 @@ export async function createServer(deps: ServerDeps) {
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
       { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
+      tracePlugin,
     ],
   });
   await apollo.start();
 
+  const metrics = new Metrics(deps.sequelize);
+  app.use(assignRequestId);
+  app.get('/metrics', metrics.handler);
   if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
+    traceRequests(deps.logger ?? processLogger, metrics),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
