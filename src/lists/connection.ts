@@ -11,10 +11,20 @@ export interface PageRows<Row> {
 }
 
 /** Parts of a connection that are functions are resolved only when a client selects them. */
+export interface Edge<Row> {
+  cursor: () => string;
+  node: Row;
+}
+export interface ConnectionPageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: () => string | null;
+  endCursor: () => string | null;
+}
 export interface Connection<Row> {
-  edges: () => { cursor: () => string; node: Row }[];
+  edges: () => Edge<Row>[];
   nodes: Row[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: () => string | null; endCursor: () => string | null };
+  pageInfo: ConnectionPageInfo;
   /** GraphQL calls functions it finds on the parent: this COUNT runs only when selected. */
   totalCount: () => Promise<number>;
 }
