@@ -1,30 +1,22 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { migrations } from '../../migrations';
 import { packageRoot } from '../config';
-import { runCommand } from '../test/command';
+import { runCommand, useProjectCopy } from '../test/command';
 import { withScratchDatabase } from '../test/scratch';
 import { createMigration } from './create-migration';
 import { migrationStatus, type MigrationModule } from './migrator';
 
-/** A copy of migrations/, so creating one leaves the project's list alone (other test files read it). */
-function copyOfMigrations(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-migrations-'));
-  fs.cpSync(path.join(packageRoot, 'migrations'), dir, { recursive: true });
-  fs.symlinkSync(path.join(packageRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir'); // what they import
-  return dir;
-}
-
 describe('npm run migration:create', () => {
+  // A copy of migrations/, so creating one leaves the project's list alone (other test files read it).
+  const copy = useProjectCopy(['migrations']);
   let dir: string;
-  beforeEach(() => (dir = copyOfMigrations()));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => (dir = path.join(copy(), 'migrations')));
 
   it('writes a timestamped migration from the template, listed last, which the migrator lists as pending', async () => {
     const result = await runCommand('npm', ['run', '--silent', 'migration:create', 'AddPostSummary', '--', '--dir', dir]);
     expect(result.code).toBe(0);
-    const created = fs.readdirSync(dir).filter((file) => file.endsWith('.ts') && !fs.existsSync(path.join(packageRoot, 'migrations', file)));
+    const created = fs.readdirSync(dir).filter((file) => !fs.existsSync(path.join(packageRoot, 'migrations', file)));
     expect(created).toEqual([expect.stringMatching(/^\d{14}-add-post-summary\.ts$/)]);
     const name = created[0]!.replace(/\.ts$/, '');
     expect(fs.readFileSync(path.join(dir, created[0]!), 'utf8')).toContain('export const down: Migration');

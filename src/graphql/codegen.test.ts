@@ -1,26 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { packageRoot } from '../config';
-import { runCommand } from '../test/command';
+import { runCommand, useProjectCopy } from '../test/command';
 
 const GENERATED = 'src/graphql/generated/resolvers.ts';
 
-/** A copy of what codegen reads and writes, so a test can change the schema without touching the project. */
-function scratchCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-codegen-'));
-  for (const file of ['package.json', 'codegen.ts', 'schema.graphql', GENERATED]) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(packageRoot, file), path.join(dir, file));
-  }
-  fs.symlinkSync(path.join(packageRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
 describe('npm run codegen:check', () => {
-  let dir: string;
-  beforeEach(() => (dir = scratchCopy()));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // What codegen reads and writes, so a test can change the schema without touching the project.
+  const copy = useProjectCopy(['package.json', 'codegen.ts', 'schema.graphql', GENERATED]);
 
   it('passes: the committed resolver types are those schema.graphql generates', async () => {
     const result = await runCommand('npm', ['run', 'codegen:check']);
@@ -28,6 +14,7 @@ describe('npm run codegen:check', () => {
   });
 
   it('fails, naming the stale file, when schema.graphql changed and the types were not regenerated', async () => {
+    const dir = copy();
     const schema = path.join(dir, 'schema.graphql');
     fs.writeFileSync(schema, fs.readFileSync(schema, 'utf8').replace('type Query {', 'type Query {\n  motto: String'));
     const before = fs.readFileSync(path.join(dir, GENERATED), 'utf8');
