@@ -27,6 +27,8 @@ export const environment = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** Connections in the pool. */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
+  EXPLORER: z.enum(['on', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,4 +42,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Whether browsers get the explorer: EXPLORER when set, else everywhere but production. */
+export function explorerEnabled(config: Pick<Config, 'EXPLORER' | 'NODE_ENV'>): boolean {
+  return (config.EXPLORER ?? (config.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';
 }

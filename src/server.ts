@@ -1,23 +1,27 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
 import { AppError } from './errors';
+import { explorerRoutes } from './explorer';
+import { compiledExecution } from './graphql/executor';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
-import { typeDefs } from './graphql/schema';
+import { executableSchema, type Resolvers } from './graphql/schema';
 
 export interface ServerDeps {
   sequelize: Sequelize;
   production: boolean;
   tokenTtlSeconds: number;
+  /** Serve the GraphiQL explorer to browsers at GET /graphql (see src/explorer). */
+  explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
-  resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
+  resolvers?: Resolvers;
 }
 
 export interface RunningServer {
@@ -33,13 +37,14 @@ export async function createServer(deps: ServerDeps) {
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    typeDefs,
-    resolvers: deps.resolvers ?? resolvers,
+    gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
+      ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -48,6 +53,7 @@ export async function createServer(deps: ServerDeps) {
   });
   await apollo.start();
 
+  if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

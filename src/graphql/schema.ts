@@ -1,9 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { packageRoot } from '../config';
 
 /** The contract: schema.graphql at the package root is the only place types are defined. */
 export const typeDefs = fs.readFileSync(path.join(packageRoot, 'schema.graphql'), 'utf8');
 
+import type { Resolvers } from './generated/resolvers';
+
 /** The resolver map's type, generated from the schema (`npm run codegen`): one name for the whole app. */
-export type { Resolvers } from './generated/resolvers';
+export type { Resolvers };
+
+/** The contract with its resolvers (as Apollo would build it: a resolver the schema lacks fails the start). */
+export function executableSchema(resolvers: Resolvers) {
+  return makeExecutableSchema({ typeDefs, resolvers });
+}

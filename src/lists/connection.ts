@@ -10,22 +10,22 @@ export interface PageRows<Row> {
   beyondEnd: boolean;
 }
 
-/** Parts of a connection that are functions are resolved only when a client selects them. */
+/** Parts of a connection that are getters or functions are worked out only when a client selects them. */
 export interface Edge<Row> {
-  cursor: () => string;
+  readonly cursor: string;
   node: Row;
 }
 export interface ConnectionPageInfo {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  startCursor: () => string | null;
-  endCursor: () => string | null;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
 }
 export interface Connection<Row> {
-  edges: () => Edge<Row>[];
+  readonly edges: Edge<Row>[];
   nodes: Row[];
   pageInfo: ConnectionPageInfo;
-  /** GraphQL calls functions it finds on the parent: this COUNT runs only when selected. */
+  /** The COUNT runs only when the connection's totalCount resolver asks for it. */
   totalCount: () => Promise<number>;
 }
 
@@ -41,13 +41,19 @@ export function toConnection<Row extends object>(
   const cursorOf = (node: Row | undefined) => (node ? encodeCursor(page.ordering, node as Record<string, unknown>) : null);
   return {
     // Most clients read `nodes`: edges and cursors are made only for those that ask.
-    edges: () => nodes.map((node) => ({ cursor: () => cursorOf(node)!, node })),
+    get edges() {
+      return nodes.map((node) => ({ get cursor() { return cursorOf(node)!; }, node }));
+    },
     nodes,
     pageInfo: {
       hasNextPage: page.backward ? found.behindStart : more,
       hasPreviousPage: page.backward ? more : found.behindStart,
-      startCursor: () => cursorOf(nodes[0]),
-      endCursor: () => cursorOf(nodes.at(-1)),
+      get startCursor() {
+        return cursorOf(nodes[0]);
+      },
+      get endCursor() {
+        return cursorOf(nodes.at(-1));
+      },
     },
     totalCount,
   };
