@@ -15,7 +15,7 @@ function findPackageRoot(from: string): string {
   return dir;
 }
 
-const environment = z.object({
+export const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),

@@ -1,56 +1,55 @@
 import { Op, type WhereOptions } from 'sequelize';
-import type { Context } from '../context';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { resolvers } from '../graphql/resolvers';
+import type { Resolvers } from '../graphql/schema';
 
 /**
  * The baseline the benchmark compares against: the same schema resolved the way hand-rolled Apollo +
  * Sequelize servers often are: a finder per field and per parent, model instances, no DataLoader.
  * It answers the benchmark's operations (anonymous reads: published posts) and nothing more.
  */
-interface Args {
-  id?: string;
-  first?: number;
-  where?: { title?: { contains?: string } };
-  input?: { title: string; content?: string | null; published?: boolean | null };
-}
-
 const newestFirst: [string, string][] = [['createdAt', 'DESC'], ['id', 'DESC']];
 
-const connection = <Row>(nodes: Row[], totalCount: () => Promise<number>) => ({
+// A connection's COUNT runs when a client selects totalCount, through the connection resolvers below.
+const connection = <Row>(nodes: Row[], count: () => Promise<number>) => ({
   nodes,
   edges: nodes.map((node) => ({ cursor: '', node })),
   pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
-  totalCount,
+  totalCount: null,
+  count,
 });
+const countOf = (parent: object) => (parent as ReturnType<typeof connection>).count();
 
-export const naiveResolvers = {
+// Typed like the real resolvers (model instances are supersets of the rows they expect).
+export const naiveResolvers: Resolvers = {
   ...resolvers,
   Query: {
-    post: (_: unknown, { id }: Args) => Post.findOne({ where: { id: Number(id), published: true } }),
-    posts: async (_: unknown, { first, where }: Args) => {
+    post: (_, { id }) => Post.findOne({ where: { id: Number(id), published: true } }),
+    posts: async (_, { first, where }) => {
       const filter: WhereOptions = where?.title?.contains ? { title: { [Op.iLike]: `%${where.title.contains}%` } } : {};
-      return connection(await Post.findAll({ where: { published: true, ...filter }, order: newestFirst, limit: first }), () =>
+      return connection(await Post.findAll({ where: { published: true, ...filter }, order: newestFirst, limit: first ?? undefined }), () =>
         Post.count({ where: { published: true, ...filter } }),
       );
     },
-    users: async (_: unknown, { first }: Args) => connection(await User.findAll({ order: [['id', 'ASC']], limit: first }), () => User.count()),
+    users: async (_, { first }) => connection(await User.findAll({ order: [['id', 'ASC']], limit: first ?? undefined }), () => User.count()),
   },
   Mutation: {
-    createPost: (_: unknown, { input }: Args, ctx: Context) =>
+    createPost: (_, { input }, ctx) =>
       ctx.sequelize.transaction(async () => ({
-        post: await Post.create({ title: input!.title, content: input!.content ?? null, published: input!.published ?? false, authorId: ctx.viewer!.id }),
+        post: await Post.create({ title: input.title, content: input.content ?? null, published: input.published ?? false, authorId: ctx.viewer!.id }),
       })),
   },
   User: {
     email: () => null,
-    posts: async (user: User, { first }: Args) =>
-      connection(await Post.findAll({ where: { authorId: user.id, published: true }, order: newestFirst, limit: first }), () =>
+    posts: async (user, { first }) =>
+      connection(await Post.findAll({ where: { authorId: user.id, published: true }, order: newestFirst, limit: first ?? undefined }), () =>
         Post.count({ where: { authorId: user.id, published: true } }),
       ),
   },
   Post: {
-    author: (post: Post) => User.findByPk(post.authorId),
+    author: (post) => User.findByPk(post.authorId, { rejectOnEmpty: true }),
   },
+  UserConnection: { totalCount: countOf },
+  PostConnection: { totalCount: countOf },
 };

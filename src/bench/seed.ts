@@ -1,15 +1,9 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { Op, type Sequelize } from 'sequelize';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
+import { seedUsersAndPosts, type SeedSize } from '../db/seed/bulk';
 import { hashPassword } from '../services/password';
 
-export interface SeedSize {
-  users: number;
-  posts: number;
-}
-
-const CHUNK = 2_000;
 const TWO_YEARS = 2 * 365 * 24 * 3600 * 1000;
 const WORDS = [
   'graphql', 'postgres', 'sequelize', 'cursor', 'index', 'batch', 'loader', 'schema', 'query', 'mutation', 'scope',
@@ -32,7 +26,7 @@ export function randomNumbers(seed: number): () => number {
 /**
  * The benchmark's data set, made once and reused while it is there: users whose number of posts is
  * skewed (a few write most, as on real sites), posts spread over two years, most of them published.
- * Rows go through bulkCreate with validation, in chunks, so seeding uses the models' own rules.
+ * Rows go through the project's bulk path (validated bulkCreate in chunks).
  */
 export async function seedBenchmarkData(sequelize: Sequelize, size: SeedSize): Promise<'reused' | 'seeded'> {
   const readers = { email: { [Op.like]: 'reader%' } };
@@ -43,36 +37,27 @@ export async function seedBenchmarkData(sequelize: Sequelize, size: SeedSize): P
   if (users === size.users && posts === size.posts) return 'reused';
   await sequelize.query('TRUNCATE users, posts, sessions RESTART IDENTITY CASCADE');
 
-  const bar = new SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} rows | {eta}s left' }, Presets.shades_classic);
-  bar.start(size.users + size.posts, 0);
   const random = randomNumbers(2026);
   const passwordHash = await hashPassword('benchmark password'); // one hash: scrypt per user would take minutes
-  // Timestamps are given: bulkCreate validates NOT NULL columns before it would set them.
   const start = Date.now() - TWO_YEARS;
-  for (let from = 0; from < size.users; from += CHUNK) {
-    const rows = range(from, Math.min(from + CHUNK, size.users)).map((i) => {
-      const createdAt = new Date(start + (i * TWO_YEARS) / size.users);
+  const at = (i: number, of: number) => new Date(start + (i * TWO_YEARS) / of);
+  await seedUsersAndPosts(size, {
+    user: (i) => {
+      const createdAt = at(i, size.users);
       return { email: `reader${i + 1}@bench.example`, name: `${capitalized(pick(WORDS, random))} Reader ${i + 1}`, passwordHash, createdAt, updatedAt: createdAt };
-    });
-    await User.bulkCreate(rows, { validate: true });
-    bar.increment(rows.length);
-  }
-  for (let from = 0; from < size.posts; from += CHUNK) {
-    const rows = range(from, Math.min(from + CHUNK, size.posts)).map((i) => {
-      const createdAt = new Date(start + (i * TWO_YEARS) / size.posts);
+    },
+    post: (i, userIds) => {
+      const createdAt = at(i, size.posts);
       return {
         title: [pick(WORDS, random), pick(WORDS, random), pick(WORDS, random)].map(capitalized).join(' '),
         content: Array.from({ length: 12 }, () => pick(WORDS, random)).join(' '),
         published: random() < 0.85,
-        authorId: skewedAuthor(random(), size.users),
+        authorId: userIds[skewedAuthor(random(), userIds.length)]!,
         createdAt,
         updatedAt: createdAt,
       };
-    });
-    await Post.bulkCreate(rows, { validate: true });
-    bar.increment(rows.length);
-  }
-  bar.stop();
+    },
+  });
   await sequelize.query('VACUUM ANALYZE'); // statistics, and the visibility map index-only scans need
   return 'seeded';
 }
@@ -83,9 +68,8 @@ export async function seedBenchmarkData(sequelize: Sequelize, size: SeedSize): P
  */
 function skewedAuthor(u: number, users: number): number {
   const rank = Math.floor(users * u ** 3);
-  return 1 + ((rank * 7919) % users); // 7919 is prime, so this permutes 0..users-1 when users is not its multiple
+  return (rank * 7919) % users; // 7919 is prime, so this permutes 0..users-1 when users is not its multiple
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 const pick = <T>(items: readonly T[], random: () => number) => items[Math.floor(random() * items.length)]!;
 const capitalized = (word: string) => word[0]!.toUpperCase() + word.slice(1);

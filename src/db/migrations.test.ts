@@ -3,9 +3,9 @@ import path from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { migrations } from '../../migrations';
 import { packageRoot } from '../config';
-import { recreateDatabase, dropDatabase } from '../test/admin';
 import { testDb } from '../test/database';
-import { TEST_ENV, urlFor } from '../test/environment';
+import { urlFor } from '../test/environment';
+import { adminUrl, withScratchDatabase } from '../test/scratch';
 import { connectDatabase } from './database';
 import { migrateDown, migrateUp, migrationStatus } from './migrator';
 
@@ -22,20 +22,6 @@ async function catalog(sequelize: Sequelize) {
       FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '"SequelizeMeta"'
       ORDER BY 1, 2`),
   };
-}
-
-const adminUrl = () => process.env[TEST_ENV.adminUrl]!;
-
-async function withScratchDatabase<T>(label: string, work: (sequelize: Sequelize) => Promise<T>): Promise<T> {
-  const name = `content_api_scratch_${label}_${process.pid}`;
-  await recreateDatabase(adminUrl(), name);
-  const scratch = connectDatabase(urlFor(adminUrl(), name), { poolMax: 4 });
-  try {
-    return await work(scratch.sequelize);
-  } finally {
-    await scratch.close();
-    await dropDatabase(adminUrl(), name);
-  }
 }
 
 describe('migrations', () => {

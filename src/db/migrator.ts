@@ -38,9 +38,9 @@ function metaTable(sequelize: Sequelize): UmzugStorage {
   };
 }
 
-function umzug(sequelize: Sequelize) {
+function umzug(sequelize: Sequelize, list: readonly MigrationModule[] = migrations) {
   return new Umzug<MigrationContext>({
-    migrations: migrations.map((m) => ({ name: m.name, up: m.up, down: m.down })),
+    migrations: list.map((m) => ({ name: m.name, up: m.up, down: m.down })),
     context: { queryInterface: sequelize.getQueryInterface(), DataTypes, sequelize },
     storage: metaTable(sequelize),
     logger: undefined,
@@ -70,8 +70,12 @@ export async function migrateDown(sequelize: Sequelize): Promise<string[]> {
   return reverted.map((m) => m.name);
 }
 
-export async function migrationStatus(sequelize: Sequelize): Promise<{ executed: string[]; pending: string[] }> {
-  const u = umzug(sequelize);
+/** Applied and pending migrations of `list` (migrations/index.ts unless another list is given). */
+export async function migrationStatus(
+  sequelize: Sequelize,
+  list: readonly MigrationModule[] = migrations,
+): Promise<{ executed: string[]; pending: string[] }> {
+  const u = umzug(sequelize, list);
   const [executed, pending] = [await u.executed(), await u.pending()];
   return { executed: executed.map((m) => m.name), pending: pending.map((m) => m.name) };
 }

@@ -6,7 +6,10 @@ import { packageRoot } from '../config';
 /** The contract: schema.graphql at the package root is the only place types are defined. */
 export const typeDefs = fs.readFileSync(path.join(packageRoot, 'schema.graphql'), 'utf8');
 
-export type Resolvers = Parameters<typeof makeExecutableSchema>[0]['resolvers'];
+import type { Resolvers } from './generated/resolvers';
+
+/** The resolver map's type, generated from the schema (`npm run codegen`): one name for the whole app. */
+export type { Resolvers };
 
 /** The contract with its resolvers (as Apollo would build it: a resolver the schema lacks fails the start). */
 export function executableSchema(resolvers: Resolvers) {

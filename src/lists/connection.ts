@@ -13,10 +13,20 @@ export interface PageRows<Row> {
 }
 
 /** Parts of a connection that are getters or functions are worked out only when a client selects them. */
+export interface Edge<Row> {
+  readonly cursor: string;
+  node: Row;
+}
+export interface ConnectionPageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
+}
 export interface Connection<Row> {
-  readonly edges: { readonly cursor: string; node: Row }[];
+  readonly edges: Edge<Row>[];
   nodes: Row[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; readonly startCursor: string | null; readonly endCursor: string | null };
+  pageInfo: ConnectionPageInfo;
   /** Counted by the page's own statement when the client selected totalCount (null otherwise). */
   totalCount: number | null;
 }

@@ -1,5 +1,6 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
+import type { UserRow } from '../db/models/user';
 import {
   parseList,
   selectPage,
@@ -23,8 +24,10 @@ export interface PostInput {
   content?: string | null;
   published?: boolean | null;
 }
-export interface UpdatePostInput extends Partial<PostInput> {
+/** Fields left out, or null, stay as they are. */
+export interface UpdatePostInput extends Omit<Partial<PostInput>, 'title'> {
   id: string;
+  title?: string | null;
   expectedVersion?: number | null;
 }
 
@@ -37,6 +40,16 @@ export async function getPost(ctx: Context, id: string): Promise<PostRow | null>
   const postId = parseId(id);
   const post = postId === null ? null : await ctx.loaders.postById.load(postId);
   return post && mayView(ctx, post) ? post : null;
+}
+
+/**
+ * A post's author: at once when the request has read that user already. The foreign key guarantees one;
+ * none means the account was deleted while this request ran, which is an error, not a null author.
+ */
+export function getAuthor(ctx: Context, post: PostRow): UserRow | Promise<UserRow> {
+  const author = ctx.loaders.user(post.authorId);
+  if (!(author instanceof Promise)) return author;
+  return author.then((user) => user ?? Promise.reject(new Error(`post ${post.id} has no author ${post.authorId}`)));
 }
 
 /** The posts of a list request that the viewer may see. */

@@ -1,10 +1,11 @@
 import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver } from 'graphql-scalars';
+import type { Resolvers } from '../schema';
 import { Mutation } from './mutation';
 import { Post } from './post';
 import { Query } from './query';
 import { User } from './user';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   EmailAddress: EmailAddressResolver,
   NonEmptyString: NonEmptyStringResolver,

@@ -1,56 +1,42 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
-import { logIn, logOut, signUp, type LogInInput, type SignUpInput } from '../../services/auth';
-import {
-  createPost,
-  createPosts,
-  deletePost,
-  restorePost,
-  updatePost,
-  type PostInput,
-  type UpdatePostInput,
-} from '../../services/posts';
-import { deleteViewer, updateViewer, type UpdateViewerInput } from '../../services/users';
+import { logIn, logOut, signUp } from '../../services/auth';
+import { createPost, createPosts, deletePost, restorePost, updatePost } from '../../services/posts';
+import { deleteViewer, updateViewer } from '../../services/users';
+import type { MutationResolvers } from '../generated/resolvers';
 
-type Resolver = (parent: unknown, args: never, ctx: Context) => Promise<unknown>;
+type AnyResolver = (parent: unknown, args: unknown, ctx: Context, info: GraphQLResolveInfo) => unknown;
 
 /**
  * Runs every mutation in exactly one managed transaction, then gives the request fresh loaders
  * so the payload (and later mutations in the same document) read what was committed, as the
  * viewer the mutation may have signed in.
  */
-function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
-  const wrapped = Object.entries(resolvers).map(([name, resolve]) => [
+function transactional(resolvers: MutationResolvers): MutationResolvers {
+  const wrapped = Object.entries(resolvers as Record<string, AnyResolver>).map(([name, resolve]) => [
     name,
-    async (parent: unknown, args: never, ctx: Context) => {
+    async (parent: unknown, args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
       try {
-        return await inTransaction(ctx.sequelize, () => resolve(parent, args, ctx));
+        return await inTransaction(ctx.sequelize, () => Promise.resolve(resolve(parent, args, ctx, info)));
       } finally {
         ctx.loaders = new Loaders();
       }
     },
   ]);
-  return Object.fromEntries(wrapped) as R;
+  return Object.fromEntries(wrapped) as MutationResolvers;
 }
 
-type Input<T> = { input: T };
-
 export const Mutation = transactional({
-  signUp: async (_: unknown, { input }: Input<SignUpInput>, ctx: Context) => signUp(ctx, input),
-  logIn: async (_: unknown, { input }: Input<LogInInput>, ctx: Context) => logIn(ctx, input),
-  logOut: async (_: unknown, __: never, ctx: Context) => logOut(ctx),
-  updateViewer: async (_: unknown, { input }: Input<UpdateViewerInput>, ctx: Context) => ({
-    user: await updateViewer(ctx, input),
-  }),
-  deleteViewer: async (_: unknown, __: never, ctx: Context) => ({ user: await deleteViewer(ctx) }),
-  createPost: async (_: unknown, { input }: Input<PostInput>, ctx: Context) => ({ post: await createPost(ctx, input) }),
-  createPosts: async (_: unknown, { input }: Input<{ posts: PostInput[] }>, ctx: Context) => ({
-    posts: await createPosts(ctx, input.posts),
-  }),
-  updatePost: async (_: unknown, { input }: Input<UpdatePostInput>, ctx: Context) => ({ post: await updatePost(ctx, input) }),
-  deletePost: async (_: unknown, { input }: Input<{ id: string }>, ctx: Context) => ({ post: await deletePost(ctx, input.id) }),
-  restorePost: async (_: unknown, { input }: Input<{ id: string }>, ctx: Context) => ({
-    post: await restorePost(ctx, input.id),
-  }),
+  signUp: (_, { input }, ctx) => signUp(ctx, input),
+  logIn: (_, { input }, ctx) => logIn(ctx, input),
+  logOut: (_, __, ctx) => logOut(ctx),
+  updateViewer: async (_, { input }, ctx) => ({ user: await updateViewer(ctx, input) }),
+  deleteViewer: async (_, __, ctx) => ({ user: await deleteViewer(ctx) }),
+  createPost: async (_, { input }, ctx) => ({ post: await createPost(ctx, input) }),
+  createPosts: async (_, { input }, ctx) => ({ posts: await createPosts(ctx, input.posts) }),
+  updatePost: async (_, { input }, ctx) => ({ post: await updatePost(ctx, input) }),
+  deletePost: async (_, { input }, ctx) => ({ post: await deletePost(ctx, input.id) }),
+  restorePost: async (_, { input }, ctx) => ({ post: await restorePost(ctx, input.id) }),
 });

@@ -1,6 +1,6 @@
-import type { Context } from '../../context';
-import type { PostRow } from '../../db/models/post';
+import { getAuthor } from '../../services/posts';
+import type { PostResolvers } from '../generated/resolvers';
 
-export const Post = {
-  author: (post: PostRow, _: unknown, ctx: Context) => ctx.loaders.user(post.authorId),
+export const Post: PostResolvers = {
+  author: (post, _, ctx) => getAuthor(ctx, post),
 };

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { environment, loadConfig, packageRoot } from './config';
+
+/** .env.example's variables: `NAME=default`, or `# NAME=example` for one without a default. */
+function documented(): { name: string; value: string; commented: boolean }[] {
+  const text = fs.readFileSync(path.join(packageRoot, '.env.example'), 'utf8');
+  return [...text.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(([, hash, name, value]) => ({
+    name: name!,
+    value: value!,
+    commented: Boolean(hash),
+  }));
+}
+
+describe('.env.example', () => {
+  it('documents every variable of the configuration schema, and no other', () => {
+    const names = documented().map((variable) => variable.name);
+    expect([...names].sort()).toEqual(Object.keys(environment.shape).sort());
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('gives each variable the default the server really uses (or, commented out, one it accepts)', () => {
+    const defaults = loadConfig({});
+    for (const { name, value, commented } of documented()) {
+      const parsed = loadConfig({ [name]: value })[name as keyof typeof defaults];
+      if (commented) continue; // an example value: accepted (loadConfig did not throw), not a default
+      const expected = defaults[name as keyof typeof defaults];
+      // A default path the server makes absolute from the project folder is documented relative to it.
+      const isProjectPath = typeof expected === 'string' && path.isAbsolute(expected) && path.join(packageRoot, value) === expected;
+      expect({ name, value: isProjectPath ? expected : parsed }).toEqual({ name, value: expected });
+    }
+  });
+
+  it('keeps the simple format: each variable preceded by a comment line', () => {
+    const lines = fs.readFileSync(path.join(packageRoot, '.env.example'), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (/^[A-Z][A-Z0-9_]*=/.test(line)) expect({ line, before: lines[i - 1]?.startsWith('#') }).toEqual({ line, before: true });
+    });
+  });
+});
