@@ -1,5 +1,5 @@
 import { loadConfig } from './config';
-import { connectDatabase } from './db/database';
+import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
 import { logger } from './logger';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const location = await locateDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   logger.info(location.description);
-  const db = connectDatabase(location.url, { poolMax: config.DB_POOL_MAX });
+  const db = connectDatabase(location.url, databaseOptions(config));
   const applied = await migrateUp(db.sequelize);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 

@@ -7,7 +7,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
-import { AppError } from './errors';
+import { toAppError } from './errors';
+import { faultStatusPlugin } from './graphql/fault-status';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
@@ -44,6 +45,7 @@ export async function createServer(deps: ServerDeps) {
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
       { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
+      faultStatusPlugin,
     ],
   });
   await apollo.start();
@@ -56,7 +58,8 @@ export async function createServer(deps: ServerDeps) {
         try {
           return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
         } catch (error) {
-          throw error instanceof AppError ? toGraphQLError(error) : error;
+          const appError = toAppError(error);
+          throw appError ? toGraphQLError(appError) : error;
         }
       },
     }),

@@ -53,6 +53,9 @@ function umzug(sequelize: Sequelize) {
  */
 function underMigrationLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
   return inTransaction(sequelize, async () => {
+    // Building an index on a large table, or waiting for another server's migrations, may take longer
+    // than the request timeouts the pool sets on every connection.
+    await sequelize.query('SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0');
     await sequelize.query('SELECT pg_advisory_xact_lock(:id)', { replacements: { id: MIGRATION_LOCK_ID } });
     return work();
   });

@@ -25,7 +25,11 @@ function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
     name,
     async (parent: unknown, args: never, ctx: Context) => {
       try {
-        return await inTransaction(ctx.sequelize, () => resolve(parent, args, ctx));
+        return await inTransaction(ctx.sequelize, () => {
+          // An attempt retried after a deadlock must not reuse what the rolled-back one read.
+          ctx.loaders = new Loaders();
+          return resolve(parent, args, ctx);
+        });
       } finally {
         ctx.loaders = new Loaders();
       }
