@@ -12,6 +12,7 @@ import { faultStatusPlugin } from './graphql/fault-status';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
+import { healthRoutes } from './health';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -50,6 +51,7 @@ export async function createServer(deps: ServerDeps) {
   });
   await apollo.start();
 
+  app.use(healthRoutes(deps.sequelize));
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

@@ -78,3 +78,18 @@ export async function migrationStatus(sequelize: Sequelize): Promise<{ executed:
   const [executed, pending] = [await u.executed(), await u.pending()];
   return { executed: executed.map((m) => m.name), pending: pending.map((m) => m.name) };
 }
+
+/**
+ * Migrations not applied yet, found without writing anything (unlike migrationStatus, which creates the
+ * meta table): what readiness checks ask on every probe.
+ */
+export async function pendingMigrations(sequelize: Sequelize): Promise<string[]> {
+  const [meta] = await sequelize.query<{ present: boolean }>(`SELECT to_regclass('"SequelizeMeta"') IS NOT NULL AS present`, {
+    type: QueryTypes.SELECT,
+  });
+  const applied = meta?.present
+    ? await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta"', { type: QueryTypes.SELECT })
+    : [];
+  const done = new Set(applied.map((row) => row.name));
+  return migrations.map((m) => m.name).filter((name) => !done.has(name));
+}
