@@ -32,21 +32,29 @@ export async function outsideClient(): Promise<pg.Client> {
   return client;
 }
 
+export interface Backend {
+  pid: number;
+  /** The statement it runs (or waits to run). */
+  query: string;
+}
+
 /** Backends of this database (other than `client`'s) waiting for a lock: requests stuck behind the test's lock. */
-export async function backendsWaitingForLock(client: pg.Client): Promise<number[]> {
-  const { rows } = await client.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity
+export async function backendsWaitingForLock(client: pg.Client): Promise<Backend[]> {
+  // Inside a transaction (the client may hold the lock) PostgreSQL would show the first snapshot again.
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query<Backend>(
+    `SELECT pid, query FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
   );
-  return rows.map((row) => row.pid);
+  return rows;
 }
 
 /** Waits until exactly `count` requests are blocked behind a lock of the test; returns their backends. */
-export async function blockedBackends(client: pg.Client, count = 1): Promise<number[]> {
-  let pids: number[] = [];
+export async function blockedBackends(client: pg.Client, count = 1): Promise<Backend[]> {
+  let backends: Backend[] = [];
   await waitFor(`${count} backend(s) to wait for the test's lock`, async () => {
-    pids = await backendsWaitingForLock(client);
-    return pids.length === count;
+    backends = await backendsWaitingForLock(client);
+    return backends.length === count;
   });
-  return pids;
+  return backends;
 }
