@@ -18,19 +18,37 @@ async function main(): Promise<void> {
     sequelize: db.sequelize,
     production: config.NODE_ENV === 'production',
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   });
-  const running = await server.listen(config.PORT);
+  const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for requests in flight');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: refusing new connections, finishing requests in flight');
+    // Whatever hangs (a pool that will not close), the process still ends soon after the grace period.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+    // Requests in flight finish (or are cut after the grace period) before the pool they use closes.
     await running.stop();
     await db.close();
     await location.release();
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  const stop = (signal: NodeJS.Signals) =>
+    shutdown(signal).catch((error: unknown) => {
+      logger.fatal({ err: error }, 'could not shut down cleanly');
+      process.exit(1);
+    });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (received) => void stop(received));
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@ export interface ServerDeps {
   sequelize: Sequelize;
   production: boolean;
   tokenTtlSeconds: number;
+  /** How long stop() lets requests in flight finish before it closes their connections (default 10 s). */
+  shutdownGraceMs?: number;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
   resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
 }
@@ -40,8 +42,11 @@ export async function createServer(deps: ServerDeps) {
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
+    // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
+    // the server and kill the process with the signal again before the pool is closed.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.shutdownGraceMs }),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
