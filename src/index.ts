@@ -48,7 +48,12 @@ async function main(): Promise<void> {
       logger.fatal({ err: error }, 'could not shut down cleanly');
       process.exit(1);
     });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (received) => void stop(received));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // The embedded PostgreSQL's package would stop the database at once on these (async-exit-hook), under
+    // the requests still in flight; here they finish first, and location.release() stops it afterwards.
+    process.removeAllListeners(signal);
+    process.on(signal, (received) => void stop(received));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import pg from 'pg';
 import { packageRoot } from './config';
-import { Post } from './db/models/post';
 import { testDatabaseUrl } from './test/database';
 import { aPublishedPost, aSignedInUser } from './test/factories';
 import { blockedBackends, outsideClient, waitFor } from './test/faults';
@@ -16,11 +18,13 @@ interface Served {
   exit: Promise<number | null>;
 }
 
-/** Starts `src/index.ts` in its own process (ts-node, no type check) on this test file's database. */
-async function startServerProcess(): Promise<Served> {
+const READY = 'GraphQL API ready at ';
+
+/** Starts `src/index.ts` in its own process (ts-node, no type check) with `env` over the test's own. */
+async function startServerProcess(env: Record<string, string | undefined>): Promise<Served> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(packageRoot, 'src', 'index.ts')], {
     cwd: packageRoot,
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '20000' },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exit = once(child, 'exit').then(([code]) => code as number | null);
@@ -35,56 +39,87 @@ async function startServerProcess(): Promise<Served> {
     }
   });
   let url = '';
-  await Promise.race([
-    waitFor('the server process to listen', () => {
-      const ready = messages.find((message) => message.startsWith('GraphQL API ready at '));
-      if (ready) url = `http://127.0.0.1:${new URL(ready.slice('GraphQL API ready at '.length)).port}/graphql`;
-      return Boolean(ready);
-    }, 60_000),
-    exit.then((code) => Promise.reject(new Error(`the server exited (${code}) before it listened: ${stderr.join('')} ${messages.join('\n')}`))),
-  ]);
+  const listening = waitFor('the server process to listen', () => {
+    const ready = messages.find((message) => message.startsWith(READY));
+    if (ready) url = `http://127.0.0.1:${new URL(ready.slice(READY.length)).port}/graphql`;
+    return Boolean(ready);
+  }, 60_000);
+  const died = exit.then((code) => Promise.reject(new Error(`the server exited (${code}) before it listened: ${stderr.join('')}`)));
+  died.catch(() => undefined);
+  await Promise.race([listening, died]);
   return { child, url, messages, exit };
 }
 
 const UPDATE = `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title } } }`;
+
+/**
+ * Sends `signal` while an updatePost waits inside its transaction behind a row lock of `lockHolder`, then
+ * checks the server refuses new connections, answers that request in full, and exits 0.
+ */
+async function signalDuringRequest(served: Served, lockHolder: pg.Client, signal: NodeJS.Signals, token: string, postId: number) {
+  await lockHolder.query('BEGIN');
+  await lockHolder.query('SELECT 1 FROM posts WHERE id = $1 FOR UPDATE', [postId]);
+  const inFlight = fetch(served.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: UPDATE, variables: { input: { id: String(postId), title: 'after' } } }),
+  });
+  inFlight.catch(() => undefined);
+  await blockedBackends(lockHolder);
+
+  served.child.kill(signal);
+  const refused = () => fetch(new URL('/healthz', served.url)).then(() => false, () => true);
+  await waitFor('the server to refuse new connections', refused);
+  expect(served.child.exitCode).toBeNull(); // still finishing the request in flight
+  await lockHolder.query('ROLLBACK');
+
+  const answer = await inFlight;
+  expect(answer.status).toBe(200);
+  expect(await answer.json()).toEqual({ data: { updatePost: { post: { title: 'after' } } } });
+  expect(await served.exit).toBe(0);
+  expect(served.messages).toContain('stopped');
+}
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('on %s the server process', (signal) => {
   it('refuses new connections, finishes the request in flight, closes the pool and exits 0', async () => {
     const { user, token } = await aSignedInUser();
     const post = await aPublishedPost(user, { title: 'before' });
     const lockHolder = await outsideClient();
-    const served = await startServerProcess();
+    const served = await startServerProcess({ DATABASE_URL: testDatabaseUrl(), SHUTDOWN_GRACE_MS: '20000' });
     try {
-      // A request held up inside its transaction, behind a row lock of the test's own.
-      await lockHolder.query('BEGIN');
-      await lockHolder.query('SELECT 1 FROM posts WHERE id = $1 FOR UPDATE', [post.id]);
-      const inFlight = fetch(served.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: UPDATE, variables: { input: { id: String(post.id), title: 'after' } } }),
-      });
-      inFlight.catch(() => undefined);
-      await blockedBackends(lockHolder);
-
-      served.child.kill(signal);
-      await waitFor('the server to refuse new connections', () =>
-        fetch(new URL('/healthz', served.url)).then(
-          () => false,
-          () => true,
-        ),
-      );
-      expect(served.child.exitCode).toBeNull(); // still finishing the request in flight
-      await lockHolder.query('ROLLBACK');
-
-      const answer = await inFlight;
-      expect(answer.status).toBe(200);
-      expect(await answer.json()).toEqual({ data: { updatePost: { post: { title: 'after' } } } });
-      expect(await served.exit).toBe(0);
-      expect(served.messages).toContain('stopped');
-      expect((await Post.findByPk(post.id, { rejectOnEmpty: true })).title).toBe('after');
+      await signalDuringRequest(served, lockHolder, signal, token, post.id);
+      const { rows } = await lockHolder.query('SELECT title FROM posts WHERE id = $1', [post.id]);
+      expect(rows).toEqual([{ title: 'after' }]);
     } finally {
       served.child.kill('SIGKILL');
       await lockHolder.end();
+    }
+  });
+});
+
+describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
+  it('finishes the request in flight before it stops the database, then exits 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-shutdown-'));
+    const dataDir = path.join(dir, 'data');
+    const served = await startServerProcess({ DATABASE_URL: undefined, EMBEDDED_PG_DIR: dataDir });
+    const pgPort = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3];
+    const lockHolder = new pg.Client(`postgres://postgres:postgres@127.0.0.1:${pgPort}/content_api`);
+    lockHolder.on('error', () => undefined); // the server stops the database under this connection, as it should
+    try {
+      await lockHolder.connect();
+      const gql = async (query: string, token?: string) => {
+        const headers = { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) };
+        return ((await (await fetch(served.url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as any).data;
+      };
+      const { token } = (await gql(`mutation { signUp(input: { email: "ada@example.com", password: "correct horse" }) { token } }`)).signUp;
+      const { id } = (await gql(`mutation { createPost(input: { title: "before" }) { post { id } } }`, token)).createPost.post;
+      await signalDuringRequest(served, lockHolder, 'SIGTERM', token, Number(id));
+      // The database was stopped after the request finished, by the server itself.
+      expect(fs.existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+    } finally {
+      served.child.kill('SIGKILL');
+      await lockHolder.end().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
