@@ -10,6 +10,8 @@ const config: Config = {
   // Each test file gets its own database cloned from the template.
   setupFilesAfterEnv: ['<rootDir>/src/test/database.ts'],
   testTimeout: 30_000,
+  // The longer fault and load tests run with `npm run test:stress` (jest.stress.config.ts).
+  testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$'],
 };
 
 export default config;

@@ -1,53 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import pg from 'pg';
-import { packageRoot } from './config';
+import { embeddedUrl } from './db/embedded-postgres';
 import { testDatabaseUrl } from './test/database';
 import { aPublishedPost, aSignedInUser } from './test/factories';
 import { blockedBackends, outsideClient, waitFor } from './test/faults';
+import { spawnTypeScript, type Spawned } from './test/spawn';
 
-interface Served {
-  child: ChildProcess;
+interface Served extends Spawned {
   url: string;
   /** Log messages seen so far. */
-  messages: string[];
-  exit: Promise<number | null>;
+  messages(): string[];
 }
 
 const READY = 'GraphQL API ready at ';
 
-/** Starts `src/index.ts` in its own process (ts-node, no type check) with `env` over the test's own. */
+/** Starts `src/index.ts` in its own process with `env` over the test's own, on a loopback port. */
 async function startServerProcess(env: Record<string, string | undefined>): Promise<Served> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(packageRoot, 'src', 'index.ts')], {
-    cwd: packageRoot,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
-  const messages: string[] = [];
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      messages.push((JSON.parse(line) as { msg: string }).msg);
-    } catch {
-      messages.push(line);
-    }
-  });
-  let url = '';
-  const listening = waitFor('the server process to listen', () => {
-    const ready = messages.find((message) => message.startsWith(READY));
-    if (ready) url = `http://127.0.0.1:${new URL(ready.slice(READY.length)).port}/graphql`;
-    return Boolean(ready);
-  }, 60_000);
-  const died = exit.then((code) => Promise.reject(new Error(`the server exited (${code}) before it listened: ${stderr.join('')}`)));
-  died.catch(() => undefined);
-  await Promise.race([listening, died]);
-  return { child, url, messages, exit };
+  const spawned = spawnTypeScript('src/index.ts', [], { HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env });
+  const messages = () => spawned.lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+  const ready = (JSON.parse(await spawned.lineMatching((line) => line.includes(READY))) as { msg: string }).msg;
+  return { ...spawned, messages, url: `http://127.0.0.1:${new URL(ready.slice(READY.length)).port}/graphql` };
 }
 
 const UPDATE = `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title } } }`;
@@ -77,7 +51,7 @@ async function signalDuringRequest(served: Served, lockHolder: pg.Client, signal
   expect(answer.status).toBe(200);
   expect(await answer.json()).toEqual({ data: { updatePost: { post: { title: 'after' } } } });
   expect(await served.exit).toBe(0);
-  expect(served.messages).toContain('stopped');
+  expect(served.messages()).toContain('stopped');
 }
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('on %s the server process', (signal) => {
@@ -103,7 +77,7 @@ describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
     const dataDir = path.join(dir, 'data');
     const served = await startServerProcess({ DATABASE_URL: undefined, EMBEDDED_PG_DIR: dataDir });
     const pgPort = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3];
-    const lockHolder = new pg.Client(`postgres://postgres:postgres@127.0.0.1:${pgPort}/content_api`);
+    const lockHolder = new pg.Client(embeddedUrl(Number(pgPort), 'content_api'));
     lockHolder.on('error', () => undefined); // the server stops the database under this connection, as it should
     try {
       await lockHolder.connect();
