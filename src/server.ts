@@ -7,9 +7,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
-import { toAppError } from './errors';
 import { faultStatusPlugin } from './graphql/fault-status';
-import { formatError, toGraphQLError } from './graphql/format-error';
+import { formatError, toContextError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
 import { healthRoutes } from './health';
@@ -65,8 +64,7 @@ export async function createServer(deps: ServerDeps) {
         try {
           return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
         } catch (error) {
-          const appError = toAppError(error);
-          throw appError ? toGraphQLError(appError) : error;
+          throw toContextError(error);
         }
       },
     }),

@@ -28,6 +28,19 @@ export function toGraphQLError(error: AppError): GraphQLError {
   });
 }
 
+/** Database faults are answered in plain words; what the database said goes to the log. */
+function logFault(appError: AppError, error: unknown, path?: GraphQLFormattedError['path']): void {
+  if (RETRYABLE_CODES.has(appError.code)) logger.warn({ err: error, path }, appError.code);
+}
+
+/** An error thrown while building a request's context, as the GraphQL error Apollo answers with. */
+export function toContextError(error: unknown): unknown {
+  const appError = toAppError(error);
+  if (!appError) return error;
+  logFault(appError, error);
+  return toGraphQLError(appError);
+}
+
 /** graphql-js reports a bad variable as: Variable "$input" got invalid value … at "input.posts[3].title"; why */
 const VARIABLE_PROBLEM = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; (.*)$/s;
 
@@ -51,7 +64,7 @@ function variableFields(message: string): FieldProblem[] | undefined {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const appError = toAppError(unwrapResolverError(error));
   if (appError) {
-    if (RETRYABLE_CODES.has(appError.code)) logger.warn({ err: unwrapResolverError(error), path: formatted.path }, appError.code);
+    logFault(appError, unwrapResolverError(error), formatted.path);
     // `http` is for Apollo to read before formatting (context errors); it is no part of the answer.
     const { http: _http, ...extensions } = toGraphQLError(appError).extensions;
     return { ...formatted, message: appError.message, extensions };
