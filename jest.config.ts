@@ -9,7 +9,8 @@ const config: Config = {
   globalTeardown: '<rootDir>/src/test/global-teardown.ts',
   // Each test file gets its own database cloned from the template.
   setupFilesAfterEnv: ['<rootDir>/src/test/database.ts'],
-  testTimeout: 30_000,
+  // Generous: the property tests send hundreds of requests, and a busy 2-core machine runs files side by side.
+  testTimeout: 90_000,
   // The longer fault and load tests run with `npm run test:stress` (jest.stress.config.ts).
   testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$'],
 };

@@ -39,6 +39,8 @@ const environment = z.object({
   DB_TRANSACTION_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
+  EXPLORER: z.enum(['on', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,4 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Whether browsers get the explorer: EXPLORER when set, else everywhere but production. */
+export function explorerEnabled(config: Pick<Config, 'EXPLORER' | 'NODE_ENV'>): boolean {
+  return (config.EXPLORER ?? (config.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';
 }

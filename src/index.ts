@@ -1,4 +1,4 @@
-import { loadConfig } from './config';
+import { explorerEnabled, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     production: config.NODE_ENV === 'production',
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    explorer: explorerEnabled(config),
   });
   const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);

@@ -1,16 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
+import { explorerRoutes } from './explorer';
+import { compiledExecution } from './graphql/executor';
 import { faultStatusPlugin } from './graphql/fault-status';
 import { formatError, toContextError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
-import { typeDefs } from './graphql/schema';
+import { executableSchema, type Resolvers } from './graphql/schema';
 import { healthRoutes } from './health';
 
 export interface ServerDeps {
@@ -19,8 +21,10 @@ export interface ServerDeps {
   tokenTtlSeconds: number;
   /** How long stop() lets requests in flight finish before it closes their connections (default 10 s). */
   shutdownGraceMs?: number;
+  /** Serve the GraphiQL explorer to browsers at GET /graphql (see src/explorer). */
+  explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
-  resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
+  resolvers?: Resolvers;
 }
 
 export interface RunningServer {
@@ -36,8 +40,7 @@ export async function createServer(deps: ServerDeps) {
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    typeDefs,
-    resolvers: deps.resolvers ?? resolvers,
+    gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
@@ -46,6 +49,8 @@ export async function createServer(deps: ServerDeps) {
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.shutdownGraceMs }),
+      // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
+      ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -56,6 +61,7 @@ export async function createServer(deps: ServerDeps) {
   await apollo.start();
 
   app.use(healthRoutes(deps.sequelize));
+  if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

@@ -215,4 +215,19 @@ describe('ordering and paging', () => {
       { posts: { totalCount: 1, nodes: [{ title: 'x3' }], pageInfo: { hasPreviousPage: false, hasNextPage: false } } },
     ]);
   });
+
+  it('counts each whole list, also where the page is empty: a user without posts, a page beyond the end', async () => {
+    const ada = await postsTitled('a1', 'a2');
+    const nobody = await aUser();
+    const query = `query ($ids: [ID!], $after: String) { users(where: { id: { in: $ids } }, orderBy: [{ field: ID }]) {
+      totalCount nodes { posts(first: 1, after: $after) { totalCount nodes { title } } } } }`;
+    const ids = [String(ada.id), String(nobody.id)];
+    const res = await api.gql(query, { ids });
+    expect(res.data!.users).toEqual({ totalCount: 2, nodes: [{ posts: { totalCount: 2, nodes: [{ title: 'a2' }] } }, { posts: { totalCount: 0, nodes: [] } }] });
+    const last = (await api.gql(POSTS, { first: 2 })).data!.posts.pageInfo.endCursor;
+    const beyond = await api.gql(query, { ids, after: last });
+    expect(beyond.data!.users.nodes).toEqual([{ posts: { totalCount: 2, nodes: [] } }, { posts: { totalCount: 0, nodes: [] } }]);
+    const none = await api.gql(POSTS, { where: { title: { equals: 'no such title' } } });
+    expect(none.data!.posts).toMatchObject({ totalCount: 0, nodes: [] });
+  });
 });

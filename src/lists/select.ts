@@ -1,7 +1,10 @@
 import { literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
 import { beyond, reversed, type Ordering } from './ordering';
+import type { ListRequest } from '.';
 import type { Page } from './page';
+
+type Attribute = string | readonly [ReturnType<typeof literal>, string];
 
 /** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
 export type ScopeCall = readonly [name: string, ...args: unknown[]];
@@ -22,52 +25,55 @@ const BRANCH = 'listBranch';
 const ROWS = 0;
 const BEHIND_START = 1;
 const BEYOND_END = 2;
+// The whole list's size (when counted) and the parent a row belongs to, on every row of a page query.
+const TOTAL = 'listTotal';
+const PARENT = 'listParent';
 
-const scopedModel = ({ model, scopes }: ListSource) =>
-  model.scope(scopes.map(([name, ...args]) => (args.length ? { method: [name, ...args] } : name)));
+/** What to read of a list: which page, which fields of its rows (null: all), and whether to count it all. */
+export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted'>;
 
-/** How many rows the list holds (what `totalCount` reports). */
-export function countRows(source: ListSource): Promise<number> {
-  return scopedModel(source).count({ where: source.where });
-}
-
-/** How many rows each parent's list holds, in one grouped COUNT. */
-export async function countRowsByParent(source: ListSource, parentKey: string, parentIds: readonly number[]): Promise<number[]> {
-  const counts = (await scopedModel(source).count({
-    where: { [Op.and]: [{ [parentKey]: { [Op.in]: [...parentIds] } }, source.where] },
-    group: [parentKey],
-  })) as unknown as Record<string, number>[];
-  const byParent = new Map(counts.map((row) => [row[parentKey], row.count]));
-  return parentIds.map((id) => byParent.get(id) ?? 0);
-}
-
-/** One page of a list in one statement (reading only `fields` of each row, when given; see columnsOf). */
-export async function selectPage<Row>(source: ListSource, page: Page, fields: readonly string[] | null = null): Promise<PageRows<Row>> {
-  const sql = `SELECT * FROM (${pageUnion(source, page, [], fields)}) AS page ORDER BY ${outerOrder(source.model, page)}`;
-  return pageRowsOf<Row>(await run(source.model, sql));
+/** One page of a list in one statement, and its total when counted. */
+export async function selectPage<Row>(source: ListSource, query: PageQuery): Promise<PageRows<Row>> {
+  const sql = `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY ${outerOrder(source.model, query.page)}`;
+  return pageRowsOf<Row>(await run(source.model, sql), query.counted);
 }
 
 /**
- * A page of the list of each parent (e.g. each author's posts) in one statement: a LATERAL join runs
- * the ordered, limited page query once per parent inside the database (for an author's posts in the
- * default order, each is a short walk of the (authorId, createdAt, id) index).
+ * A page of the list of each parent (e.g. each author's posts), and each list's total when counted, in
+ * one statement: LATERAL joins run the ordered, limited page query (and the COUNT) once per parent inside
+ * the database (for an author's posts in the default order, each is a short walk of the (authorId,
+ * createdAt, id) index).
  */
-export async function selectPagesByParent<Row>(
-  source: ListSource,
-  page: Page,
-  parentKey: string,
-  parentIds: readonly number[],
-  fields: readonly string[] | null = null,
-): Promise<PageRows<Row>[]> {
+export async function selectPagesByParent<Row>(source: ListSource, query: PageQuery, parentKey: string, parentIds: readonly number[]): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
   const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
   const sql =
-    `SELECT page.* FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ` +
-    `CROSS JOIN LATERAL (${pageUnion(source, page, [ofParent], fields)}) AS page ` +
-    `ORDER BY parent.position, ${outerOrder(source.model, page)}`;
+    `SELECT ${outputOf(source.model, query, true)} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ` +
+    `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, ${outerOrder(source.model, query.page)}`;
   const byParent = new Map<unknown, Record<string, unknown>[]>(parentIds.map((id) => [id, []]));
-  for (const row of await run(source.model, sql)) byParent.get(row[parentKey])?.push(row);
-  return parentIds.map((id) => pageRowsOf<Row>(byParent.get(id)!));
+  for (const row of await run(source.model, sql)) byParent.get(row[PARENT])?.push(row);
+  return parentIds.map((id) => pageRowsOf<Row>(byParent.get(id)!, query.counted));
+}
+
+function outputOf(model: ModelStatic<Model>, query: PageQuery, byParent: boolean): string {
+  const quote = quoterOf(model);
+  return ['page.*', ...(byParent ? [`parent.id AS ${quote(PARENT)}`] : []), ...(query.counted ? [`counted.${quote(TOTAL)}`] : [])].join(', ');
+}
+
+/**
+ * The page, with the COUNT beside it when counted. A counted list has a row even when its page is empty
+ * (a LEFT JOIN: the row then carries only the total). `lateral` when the lists depend on a parent row.
+ */
+function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | ''): string {
+  const page = `${lateral}(${pageUnion(source, query, extra)}) AS page`;
+  if (!query.counted) return page;
+  const count = branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, extra));
+  return `${lateral}(${count}) AS counted LEFT JOIN ${page} ON true`;
+}
+
+/** The conditions of the whole list: the parent's, the scopes', not soft-deleted, the client's filter. */
+function listWhere(source: ListSource, extra: WhereOptions[]): WhereOptions[] {
+  return [...extra, ...source.scopes.map((call) => scopeWhere(source.model, call)), ...notDeleted(source.model), source.where];
 }
 
 /**
@@ -75,35 +81,30 @@ export async function selectPagesByParent<Row>(
  * the nearest row on its far side: whether rows lie before and after the page is then exact (pageInfo),
  * whichever cursors are given, in the same statement.
  */
-function pageUnion(source: ListSource, page: Page, extra: WhereOptions[], fields: readonly string[] | null): string {
+function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: WhereOptions[]): string {
   const { model } = source;
   const columns = columnsOf(model, page, fields);
+  const marked = (marker: number): Attribute[] => [...columns, [literal(String(marker)), BRANCH]];
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
   const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
-  const list = [...extra, ...source.scopes.map((call) => scopeWhere(model, call)), ...notDeleted(model), source.where];
+  const list = listWhere(source, extra);
   const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
-  const branches = [branch(model, columns, [...list, ...between], scan, page.size + 1, ROWS)];
-  if (start) branches.push(branch(model, columns, [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1, BEHIND_START));
-  if (end) branches.push(branch(model, columns, [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1, BEYOND_END));
+  const branches = [branch(model, marked(ROWS), [...list, ...between], scan, page.size + 1)];
+  if (start) branches.push(branch(model, marked(BEHIND_START), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
+  if (end) branches.push(branch(model, marked(BEYOND_END), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
 }
 
-function branch(
-  model: ModelStatic<Model>,
-  columns: string[],
-  where: WhereOptions[],
-  ordering: Ordering,
-  limit: number,
-  marker: number,
-): string {
+/** One SELECT of the model's table, written by Sequelize's query generator (quoting, operators, escaping). */
+function branch(model: ModelStatic<Model>, attributes: Attribute[], where: WhereOptions[], ordering?: Ordering, limit?: number): string {
   const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
   const sql = generator.selectQuery(
     model.getTableName() as string,
     {
-      attributes: [...columns, [literal(String(marker)), BRANCH]],
+      attributes,
       where: { [Op.and]: where },
-      order: ordering.keys.map((key) => [key.attribute, key.direction]),
-      limit,
+      ...(ordering && { order: ordering.keys.map((key) => [key.attribute, key.direction]) }),
+      ...(limit !== undefined && { limit }),
     },
     model,
   );
@@ -112,7 +113,7 @@ function branch(
 
 /** UNION ALL keeps no order by itself: sort the (few) rows again by branch, then in scan order. */
 function outerOrder(model: ModelStatic<Model>, page: Page): string {
-  const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
+  const quote = quoterOf(model);
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
   return [`page.${quote(BRANCH)}`, ...scan.keys.map((key) => `page.${quote(key.attribute)} ${key.direction}`)].join(', ');
 }
@@ -121,9 +122,12 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
   return model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT });
 }
 
-function pageRowsOf<Row>(rows: Record<string, unknown>[]): PageRows<Row> {
+const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
+
+function pageRowsOf<Row>(rows: Record<string, unknown>[], counted: boolean): PageRows<Row> {
   return {
-    // The marker stays on the page's rows (no copy of each row): no GraphQL type has a field of its name.
+    total: counted ? ((rows[0]?.[TOTAL] as number | undefined) ?? 0) : null,
+    // The markers stay on the page's rows (no copy of each row): no GraphQL type has a field of their names.
     rows: rows.filter((row) => row[BRANCH] === ROWS) as Row[],
     behindStart: rows.some((row) => row[BRANCH] === BEHIND_START),
     beyondEnd: rows.some((row) => row[BRANCH] === BEYOND_END),

@@ -2,7 +2,7 @@ import DataLoader, { type BatchLoadFn } from 'dataloader';
 import { Op } from 'sequelize';
 import { Post, type PostRow } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { countRowsByParent, selectPagesByParent, type ListRequest, type ListSource } from '../lists';
+import { selectPagesByParent, type ListRequest, type ListSource } from '../lists';
 import type { PageRows } from '../lists/connection';
 
 /** Rows in the order of `ids`, null where a row is missing. */
@@ -47,19 +47,13 @@ export class Loaders {
     inOrder(ids, (await Post.findAll({ where: { id: { [Op.in]: [...ids] } }, paranoid: false, raw: true })) as PostRow[]),
   );
 
-  /** A page of each parent's list (e.g. every author's posts): one loader per distinct request, one statement per batch. */
+  /** A page of each parent's list (e.g. every author's posts, with their totals when counted): one loader per distinct request, one statement per batch. */
   pagesByParent<Row>(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, PageRows<Row>> {
     return this.listLoader(`page ${keyOf(source, parentKey)} ${request.pageKey}`, (ids) =>
-      selectPagesByParent<Row>(source, request.page, parentKey, ids, request.fields),
+      selectPagesByParent<Row>(source, request, parentKey, ids),
     );
   }
 
-  /** The size of each parent's list, for totalCount: one grouped COUNT per distinct filter. */
-  countsByParent(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, number> {
-    return this.listLoader(`count ${keyOf(source, parentKey)} ${request.filterKey}`, (ids) =>
-      countRowsByParent(source, parentKey, ids),
-    );
-  }
 
   private listLoader<Value>(key: string, batch: BatchLoadFn<number, Value>): DataLoader<number, Value> {
     let loader = this.lists.get(key) as DataLoader<number, Value> | undefined;

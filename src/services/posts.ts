@@ -1,8 +1,6 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import {
-  countOf,
-  countRows,
   parseList,
   selectPage,
   toConnection,
@@ -48,13 +46,11 @@ function visiblePosts(ctx: Context, request: ListRequest): ListSource {
 
 /**
  * The posts the viewer may see, filtered, ordered and paged as asked (newest first by default).
- * `selection`, when given, says what the caller reads (the other columns are not fetched).
+ * `selection` says what the caller reads: the other columns are not fetched, and totalCount is counted by the same statement.
  */
-export async function listPosts(ctx: Context, args: ListArgs, selection?: ListSelection): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST, selection?.fields);
-  const source = visiblePosts(ctx, request);
-  const totalCount = countOf(selection, () => countRows(source));
-  return toConnection(await selectPage<PostRow>(source, request.page, request.fields), request.page, totalCount);
+export async function listPosts(ctx: Context, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
+  const request = parseList(args, POST_LIST, selection);
+  return toConnection(await selectPage<PostRow>(visiblePosts(ctx, request), request), request.page);
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
@@ -62,13 +58,11 @@ export async function listPostsOfAuthor(
   ctx: Context,
   authorId: number,
   args: ListArgs,
-  selection?: ListSelection,
+  selection: ListSelection,
 ): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST, selection?.fields);
-  const source = visiblePosts(ctx, request);
-  const totalCount = countOf(selection, () => ctx.loaders.countsByParent(source, request, 'authorId').load(authorId));
-  const found = await ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId').load(authorId);
-  return toConnection(found, request.page, totalCount);
+  const request = parseList(args, POST_LIST, selection);
+  const found = await ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId').load(authorId);
+  return toConnection(found, request.page);
 }
 
 function draftOf(input: PostInput, authorId: number): Post {

@@ -2,7 +2,7 @@ import { Op } from 'sequelize';
 import type { Context } from '../context';
 import { Post } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { countOf, countRows, parseList, selectPage, toConnection, type Connection, type ListArgs, type ListSelection } from '../lists';
+import { parseList, selectPage, toConnection, type Connection, type ListArgs, type ListSelection } from '../lists';
 import { AppError } from '../errors';
 import { emailTaken, toUserRow } from './auth';
 import { parseId } from '../ids';
@@ -22,14 +22,12 @@ export async function getUser(ctx: Context, id: string): Promise<UserRow | null>
 }
 
 /** All users, filtered, ordered and paged as asked (by id by default); whole rows, since they prime the user loader. */
-export async function listUsers(ctx: Context, args: ListArgs, selection?: ListSelection): Promise<Connection<UserRow>> {
-  const request = parseList(args, USER_LIST);
-  const source = { model: User, scopes: [], where: request.where };
-  const totalCount = countOf(selection, () => countRows(source));
-  const found = await selectPage<UserRow>(source, request.page);
+export async function listUsers(ctx: Context, args: ListArgs, selection: ListSelection): Promise<Connection<UserRow>> {
+  const request = parseList(args, USER_LIST, { ...selection, fields: null });
+  const found = await selectPage<UserRow>({ model: User, scopes: [], where: request.where }, request);
   // Their posts' `author` fields will ask for these same users: answer them from this page.
   ctx.loaders.rememberUsers(found.rows);
-  return toConnection(found, request.page, totalCount);
+  return toConnection(found, request.page);
 }
 
 /** Only the user themselves sees their email address. */

@@ -18,7 +18,7 @@ export interface TestClient {
 }
 
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
-export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClient {
+export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolean } = {}): TestClient {
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
@@ -40,6 +40,7 @@ export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClien
       sequelize: testDb().sequelize,
       production: false,
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      explorer: options.explorer ?? true,
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;

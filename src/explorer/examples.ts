@@ -1,0 +1,77 @@
+/** A tab GraphiQL opens with (its `defaultTabs` prop); headers and variables are JSON text. */
+export interface ExampleTab {
+  query: string;
+  variables?: string;
+  headers?: string;
+}
+
+/** The header a signed-in request needs; shown in the headers editor of the tab that needs it. */
+export const AUTHORIZATION_HINT = '{\n  "Authorization": "Bearer <token from signUp or logIn>"\n}';
+
+// The first tab sends no headers: GraphiQL loads the schema with the headers of the tab it opens on, and a
+// placeholder token would be refused (UNAUTHENTICATED) before the schema could load.
+export const exampleTabs: ExampleTab[] = [
+  {
+    query: `# Users, each with their 3 newest published posts
+# (one SQL statement for all the users' pages).
+# Run: ▶ or Ctrl-Enter. More examples in the tabs.
+query UsersWithPosts {
+  users(first: 10) {
+    totalCount
+    nodes {
+      id
+      name
+      posts(first: 3, where: { published: true }) {
+        totalCount
+        nodes { id title createdAt }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+  },
+  {
+    query: `# Published posts with $text in the title (any
+# case), oldest first, 10 at a time. Next page:
+# set "after" in Variables to pageInfo.endCursor.
+query PostsPage($text: String!, $after: String) {
+  posts(
+    first: 10
+    after: $after
+    where: { published: true, title: { contains: $text, mode: INSENSITIVE } }
+    orderBy: [{ field: CREATED_AT, direction: ASC }]
+  ) {
+    totalCount
+    nodes { id title createdAt author { name } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+    variables: '{\n  "text": "graphql",\n  "after": null\n}',
+  },
+  {
+    query: `# 1. Sign up (next time: logIn with the same
+#    email and password gives a new token).
+# 2. Put the token in the Headers of CreatePost:
+#    {"Authorization": "Bearer <token>"}
+mutation SignUp {
+  signUp(input: { email: "ada@example.com", name: "Ada", password: "correct horse" }) {
+    token
+    user { id name email }
+  }
+}
+`,
+  },
+  {
+    query: `# Needs a signed-in viewer: put the token from
+# signUp or logIn in the Headers below.
+mutation CreatePost {
+  createPost(input: { title: "Hello", content: "First post", published: true }) {
+    post { id title version author { name } }
+  }
+}
+`,
+    headers: AUTHORIZATION_HINT,
+  },
+];

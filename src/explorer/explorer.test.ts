@@ -1,0 +1,118 @@
+import { explorerEnabled, loadConfig } from '../config';
+import { useServer } from '../test/server';
+import { aPublishedPost, aUser } from '../test/factories';
+import { packageAssets } from './assets';
+import { AUTHORIZATION_HINT, exampleTabs } from './examples';
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+const origin = (url: string) => new URL(url).origin;
+
+/** The URLs of the scripts, stylesheets and icons a page names. */
+function referencedUrls(html: string): string[] {
+  return [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+}
+
+describe('the explorer, when on', () => {
+  const client = useServer({ explorer: true });
+
+  it("serves GraphiQL to a browser's GET /graphql under a policy that allows this server only", async () => {
+    const response = await fetch(client.url, { headers: { accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).not.toMatch(/unsafe-(inline|eval)|https?:/);
+    const html = await response.text();
+    expect(html).toContain('<div id="graphiql">');
+    expect(html).not.toMatch(/<script>|<style|\sstyle=|https?:\/\//);
+  });
+
+  it('serves every file the page names from this server, cacheable for a year', async () => {
+    const html = await (await fetch(client.url, { headers: { accept: BROWSER_ACCEPT } })).text();
+    const urls = referencedUrls(html).filter((url) => !url.startsWith('data:'));
+    expect(urls).toEqual(expect.arrayContaining([packageAssets.react.url, packageAssets.graphiql.url, packageAssets.graphiqlStyle.url]));
+    for (const url of urls) {
+      expect(url).toMatch(/^\/graphql\/explorer\//);
+      const response = await fetch(origin(client.url) + url);
+      expect({ url, status: response.status }).toEqual({ url, status: 200 });
+      expect(response.headers.get('cache-control')).toMatch(/max-age=31536000.*immutable/);
+      expect(response.headers.get('content-type')).toMatch(url.endsWith('.css') ? /^text\/css/ : /javascript/);
+      expect((await response.text()).length).toBeGreaterThan(20);
+    }
+  });
+
+  it('serves no other file of the packages', async () => {
+    const manifest = packageAssets.graphiql.url.replace('dist/index.umd.js', 'package.json');
+    const response = await fetch(origin(client.url) + manifest);
+    expect(response.status).not.toBe(200);
+  });
+
+  it('leaves JSON requests over GET and POST to Apollo', async () => {
+    const url = `${client.url}?query=${encodeURIComponent('{ posts(first: 1) { totalCount } }')}`;
+    const overGet = await fetch(url, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(overGet.status).toBe(200);
+    expect(await overGet.json()).toEqual({ data: { posts: { totalCount: 0 } } });
+    const noAccept = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(noAccept.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await client.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('the example tabs', () => {
+  const client = useServer();
+
+  it('run without errors in order: the queries, then signUp, whose token createPost uses', async () => {
+    await aPublishedPost(await aUser({ name: 'Ada' }), { title: 'GraphQL in practice' });
+    let token: string | undefined;
+    const answers = [];
+    for (const tab of exampleTabs) {
+      if (tab.headers) expect(tab.headers).toBe(AUTHORIZATION_HINT);
+      const variables = tab.variables ? (JSON.parse(tab.variables) as Record<string, unknown>) : {};
+      const answer = await client.gql(tab.query, variables, { token });
+      expect({ query: tab.query, errors: answer.errors }).toEqual({ query: tab.query, errors: undefined });
+      token ??= answer.data?.signUp?.token;
+      answers.push(answer.data);
+    }
+    expect(answers).toEqual([
+      { users: expect.objectContaining({ nodes: [expect.objectContaining({ name: 'Ada', posts: expect.objectContaining({ totalCount: 1 }) })] }) },
+      { posts: expect.objectContaining({ nodes: [expect.objectContaining({ title: 'GraphQL in practice' })] }) },
+      { signUp: expect.objectContaining({ token: expect.any(String) }) },
+      { createPost: { post: expect.objectContaining({ title: 'Hello', author: { name: 'Ada' } }) } },
+    ]);
+  });
+});
+
+describe('the explorer, when off', () => {
+  const client = useServer({ explorer: false });
+
+  it("does not serve a page to a browser's GET /graphql, nor Apollo's landing page", async () => {
+    const response = await fetch(client.url, { headers: { accept: BROWSER_ACCEPT } });
+    expect(response.headers.get('content-type')).not.toMatch(/html/);
+    const body = await response.text();
+    expect(body).not.toMatch(/graphiql|<script|apollographql/i);
+  });
+
+  it('serves none of its files', async () => {
+    for (const asset of [packageAssets.graphiql, packageAssets.react]) {
+      expect((await fetch(origin(client.url) + asset.url)).status).not.toBe(200);
+    }
+  });
+});
+
+describe('the EXPLORER setting', () => {
+  it('is on by default, except in production', () => {
+    expect(explorerEnabled(loadConfig({}))).toBe(true);
+    expect(explorerEnabled(loadConfig({ NODE_ENV: 'test' }))).toBe(true);
+    expect(explorerEnabled(loadConfig({ NODE_ENV: 'production' }))).toBe(false);
+  });
+
+  it('turns it on or off anywhere', () => {
+    expect(explorerEnabled(loadConfig({ NODE_ENV: 'production', EXPLORER: 'on' }))).toBe(true);
+    expect(explorerEnabled(loadConfig({ EXPLORER: 'off' }))).toBe(false);
+  });
+
+  it('refuses other values, naming the variable', () => {
+    expect(() => loadConfig({ EXPLORER: 'yes' })).toThrow(/EXPLORER/);
+  });
+});

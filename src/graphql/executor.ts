@@ -1,0 +1,73 @@
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { Context } from '../context';
+
+type Gateway = NonNullable<ApolloServerOptionsWithGateway<Context>['gateway']>;
+type Run = (context: object, variables: Record<string, unknown>) => Promise<ExecutionResult> | ExecutionResult;
+
+/**
+ * Executes operations with graphql-jit: each document is compiled once into a function for its exact
+ * selection, instead of graphql-js walking the document and coercing every field's arguments for every
+ * object. For a page of 50 users with 10 posts each that is about ten times less work (and garbage).
+ *
+ * Apollo Server takes a custom executor only through its gateway interface, so this is a "gateway" that
+ * serves one fixed local schema. Parsing, validation, plugins and error formatting stay Apollo's.
+ */
+export function compiledExecution(schema: GraphQLSchema): Gateway {
+  // Apollo keeps one DocumentNode per distinct query text (its bounded document store), so compiled
+  // functions live exactly as long as the documents they were made from.
+  const runs = new WeakMap<DocumentNode, Map<string | undefined, Run>>();
+  const runFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined) => {
+    let byOperation = runs.get(document);
+    if (!byOperation) runs.set(document, (byOperation = new Map()));
+    let run = byOperation.get(operationName);
+    if (!run) byOperation.set(operationName, (run = prepare(schema, document, operation, operationName)));
+    return run;
+  };
+  const listeners = new Set<Parameters<Gateway['onSchemaLoadOrUpdate']>[0]>();
+  return {
+    onSchemaLoadOrUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async load() {
+      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return {
+        schema,
+        executor: async ({ document, operation, request, context }) =>
+          runFor(document, operation, request.operationName ?? undefined)(context, request.variables ?? {}),
+      };
+    },
+    async stop() {},
+  };
+}
+
+function prepare(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Run {
+  const compiled = compileQuery(schema, document, operationName);
+  if (!isCompiledQuery(compiled)) {
+    // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
+    // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.
+    return (context, variables) => execute({ schema, document, operationName, contextValue: context, variableValues: variables });
+  }
+  return async (context, variables) => {
+    if (operation.variableDefinitions?.length) {
+      // graphql-js judges the variables, so bad ones get its errors (which Apollo makes BAD_USER_INPUT
+      // and format-error reads the value's path from); graphql-jit coerces the accepted ones itself.
+      const coercion = getVariableValues(schema, operation.variableDefinitions, variables, { maxErrors: 50 });
+      if (coercion.errors) return { errors: coercion.errors };
+    }
+    const result = await compiled.query(undefined, context, variables);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  };
+}
+
+/**
+ * graphql-jit's errors leave `extensions` undefined when the cause has none, and Apollo reads
+ * `extensions.code` from every error: rebuild them as graphql-js errors with the same message,
+ * locations, path and cause.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
+  return Object.assign(rebuilt, { locations: error.locations });
+}
