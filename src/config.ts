@@ -23,6 +23,12 @@ const environment = z.object({
   HOST: z.string().min(1).optional(),
   /** A PostgreSQL URL; when unset, an embedded PostgreSQL is started. */
   DATABASE_URL: z.string().url().optional(),
+  /** Read replicas, comma-separated PostgreSQL URLs: reads outside transactions go to them. */
+  DATABASE_READ_URLS: z
+    .string()
+    .default('')
+    .transform((urls) => urls.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url())),
   /** Where the embedded PostgreSQL keeps its data (ignored with DATABASE_URL). */
   EMBEDDED_PG_DIR: z.string().default(path.join(packageRoot, '.data', 'postgres')),
   /** How long a sign-in token stays valid. */

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const location = await locateDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   logger.info(location.description);
   const db = connectDatabase(location.url, databaseOptions(config));
+  if (config.DATABASE_READ_URLS.length) logger.info(`reading from ${config.DATABASE_READ_URLS.length} replica(s) outside transactions`);
   const applied = await migrateUp(db.sequelize);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 

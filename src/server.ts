@@ -14,6 +14,10 @@ import { formatError, toContextError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { executableSchema, type Resolvers } from './graphql/schema';
 import { healthRoutes } from './health';
+import { logger as processLogger, type Logger } from './logger';
+import { Metrics } from './observe/metrics';
+import { assignRequestId } from './observe/request-id';
+import { tracePlugin, traceRequests } from './observe/requests';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -25,6 +29,8 @@ export interface ServerDeps {
   explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
   resolvers?: Resolvers;
+  /** Where request log lines go; the process's logger when not given (tests pass one to read them). */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -55,15 +61,20 @@ export async function createServer(deps: ServerDeps) {
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
       { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
+      tracePlugin,
       faultStatusPlugin,
     ],
   });
   await apollo.start();
 
+  const metrics = new Metrics(deps.sequelize);
+  app.use(assignRequestId);
+  app.get('/metrics', metrics.handler);
   app.use(healthRoutes(deps.sequelize));
   if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
+    traceRequests(deps.logger ?? processLogger, metrics),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

@@ -1,4 +1,4 @@
-import { connectDatabase } from '../db/database';
+import { connectDatabase, isTransactionControl } from '../db/database';
 import { createServer } from '../server';
 import { startFloor } from './floor';
 import { naiveResolvers } from './naive';
@@ -12,8 +12,6 @@ export type TargetName = 'server' | 'naive' | 'floor';
 export type TargetMessage =
   | { type: 'ready'; url: string }
   | { type: 'stats'; statements: number; rss: number; peakRss: number };
-
-const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/;
 
 async function main(): Promise<void> {
   const target = process.argv[2] as TargetName;
@@ -29,7 +27,7 @@ async function main(): Promise<void> {
   } else {
     const db = connectDatabase(url, { poolMax });
     db.onStatement((sql) => {
-      if (!TRANSACTION_CONTROL.test(sql)) statements += 1;
+      if (!isTransactionControl(sql)) statements += 1;
     });
     const resolvers = target === 'naive' ? naiveResolvers : undefined;
     const server = await createServer({ sequelize: db.sequelize, production: true, tokenTtlSeconds: 3600, resolvers });

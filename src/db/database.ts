@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Config } from '../config';
+import { currentRequest } from '../request-scope';
+import { readFromPrimaryWhenWriting, replicationFor } from './replicas';
 import { guardTransactions, setTransactionRetries } from './transaction';
 import { initModels } from './models';
 
@@ -13,11 +15,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/;
+
+/** BEGIN/COMMIT/ROLLBACK: not counted as a request's statements (nor in the benchmark's budgets). */
+export const isTransactionControl = (sql: string) => TRANSACTION_CONTROL.test(sql);
+
 // Keep 64-bit integers (COUNT(*) results) as numbers: counts here never reach 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export interface DatabaseOptions {
+  /** Connections in the pool (and as many again in the read replicas' pool). */
   poolMax?: number;
+  /** Read replicas: reads outside transactions go to them (see replicas.ts). */
+  readUrls?: readonly string[];
   /** How long a query waits for a free connection before failing (ConnectionAcquireTimeoutError). */
   acquireTimeoutMs?: number;
   /** statement_timeout of every connection; unset or 0: PostgreSQL's default (none). */
@@ -32,6 +42,7 @@ export interface DatabaseOptions {
 export function databaseOptions(config: Config): DatabaseOptions {
   return {
     poolMax: config.DB_POOL_MAX,
+    readUrls: config.DATABASE_READ_URLS,
     acquireTimeoutMs: config.DB_POOL_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
@@ -41,6 +52,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
 
 /** One pool for the process: opened once at start, closed once at stop. */
 export function connectDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const replicated = (options.readUrls?.length ?? 0) > 0;
   const listeners = new Set<StatementListener>();
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
@@ -53,13 +65,17 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     },
     // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
+    ...(replicated && { replication: replicationFor(options.readUrls!) }),
   });
+  if (replicated) readFromPrimaryWhenWriting(sequelize);
   initModels(sequelize);
   guardTransactions(sequelize);
   setTransactionRetries(sequelize, options.transactionRetries ?? 3);
   sequelize.addHook('afterQuery', (_options, query) => {
-    if (listeners.size === 0) return;
+    const request = currentRequest();
+    if (!request && listeners.size === 0) return;
     const sql = String((query as unknown as { sql?: string }).sql ?? '');
+    if (request && !isTransactionControl(sql)) request.statements += 1;
     for (const listener of listeners) listener(sql);
   });
   return {

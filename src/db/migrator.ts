@@ -84,12 +84,10 @@ export async function migrationStatus(sequelize: Sequelize): Promise<{ executed:
  * meta table): what readiness checks ask on every probe.
  */
 export async function pendingMigrations(sequelize: Sequelize): Promise<string[]> {
-  const [meta] = await sequelize.query<{ present: boolean }>(`SELECT to_regclass('"SequelizeMeta"') IS NOT NULL AS present`, {
-    type: QueryTypes.SELECT,
-  });
-  const applied = meta?.present
-    ? await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta"', { type: QueryTypes.SELECT })
-    : [];
+  // The primary's answer (useMaster), not a read replica's: that is where migrations are applied and writes go.
+  const options = { type: QueryTypes.SELECT, useMaster: true } as const;
+  const [meta] = await sequelize.query<{ present: boolean }>(`SELECT to_regclass('"SequelizeMeta"') IS NOT NULL AS present`, options);
+  const applied = meta?.present ? await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta"', options) : [];
   const done = new Set(applied.map((row) => row.name));
   return migrations.map((m) => m.name).filter((name) => !done.has(name));
 }

@@ -99,6 +99,8 @@ export async function authenticate(authorization: string | undefined): Promise<{
   const session = await Session.findOne({
     where: { tokenHash: { [Op.eq]: digest(token) }, expiresAt: { [Op.gt]: new Date() } },
     include: [{ model: User, as: 'user' }],
+    // From the primary even with read replicas: a token just issued or revoked may not have reached them.
+    useMaster: true,
   });
   if (!session?.user) throw new AppError('UNAUTHENTICATED', 'the token is invalid, expired or revoked; sign in again');
   return { user: toUserRow(session.user), sessionId: session.id };

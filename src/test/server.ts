@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import { createServer, type RunningServer } from '../server';
 import { testDb } from './database';
 
@@ -18,7 +19,7 @@ export interface TestClient {
 }
 
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
-export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolean } = {}): TestClient {
+export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolean; logger?: Logger } = {}): TestClient {
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
@@ -41,6 +42,7 @@ export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolea
       production: false,
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       explorer: options.explorer ?? true,
+      logger: options.logger,
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;

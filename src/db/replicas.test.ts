@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../config';
+import { createServer, type RunningServer } from '../server';
+import { testDb } from '../test/database';
+import { startAnotherPostgres, type AnotherPostgres } from '../test/another-postgres';
+import { urlFor } from '../test/environment';
+import { aPublishedPost, aSignedInUser } from '../test/factories';
+import { createDatabase } from './admin';
+import { connectDatabase, type Database } from './database';
+import { User } from './models/user';
+import { migrateUp } from './migrator';
+import { inTransaction } from './transaction';
+
+/**
+ * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
+ * gets rows of its own, so an answer shows which database it was read from.
+ */
+let replicaServer: AnotherPostgres;
+let replicaDir: string;
+let replicaUrl: string;
+let primaryUrl: string;
+let db: Database;
+let running: RunningServer;
+
+async function sql(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+async function gql(query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const response = await fetch(running.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: any; errors?: { extensions: { code: string } }[] };
+}
+
+/** A user on the replica only, under an id of its own choosing (the same id as a primary's user, say). */
+function aReplicaUser(id: number, name: string) {
+  return sql(replicaUrl, `INSERT INTO users (id, email, name, "passwordHash", "createdAt", "updatedAt") VALUES ($1, $2, $3, 'x', now(), now())`, [
+    id,
+    `replica${id}@example.com`,
+    name,
+  ]);
+}
+
+beforeAll(async () => {
+  replicaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-replica-'));
+  replicaServer = await startAnotherPostgres(path.join(replicaDir, 'data'));
+  await createDatabase(replicaServer.adminUrl, 'replica');
+  replicaUrl = urlFor(replicaServer.adminUrl, 'replica');
+  const migrating = connectDatabase(replicaUrl, { poolMax: 1 });
+  await migrateUp(migrating.sequelize);
+  await migrating.close();
+
+  // The models (and so the factories) now work through this connection: writes to the primary.
+  primaryUrl = testDatabaseUrl();
+  db = connectDatabase(primaryUrl, { poolMax: 2, readUrls: [replicaUrl] });
+  const server = await createServer({ sequelize: db.sequelize, production: false, tokenTtlSeconds: 3600 });
+  running = await server.listen(0, '127.0.0.1');
+}, 120_000);
+
+afterAll(async () => {
+  await running?.stop();
+  await db?.close();
+  await replicaServer?.stop();
+  fs.rmSync(replicaDir, { recursive: true, force: true });
+});
+
+beforeEach(() => sql(replicaUrl, 'TRUNCATE users, posts, sessions RESTART IDENTITY CASCADE'));
+
+/** This test file's own database (see test/database.ts) plays the primary. */
+function testDatabaseUrl(): string {
+  const { host, port, username, password, database } = testDb().sequelize.config;
+  return `postgres://${encodeURIComponent(username)}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`;
+}
+
+describe('read replicas (DATABASE_READ_URLS)', () => {
+  it('answers a query from the replica', async () => {
+    await aSignedInUser({ name: 'Primary Ada' });
+    await aReplicaUser(1, 'Replica Bob');
+    const { data } = await gql(`{ users { nodes { name } } }`);
+    expect(data.users.nodes).toEqual([{ name: 'Replica Bob' }]);
+  });
+
+  it('sends a read outside a transaction to the replica and one inside a transaction to the primary', async () => {
+    const { user } = await aSignedInUser({ name: 'Primary Ada' });
+    await aReplicaUser(user.id, 'Replica Ada');
+    expect((await User.findByPk(user.id))?.name).toBe('Replica Ada');
+    expect(await inTransaction(db.sequelize, async () => (await User.findByPk(user.id))?.name)).toBe('Primary Ada');
+  });
+
+  it('reads the bearer token from the primary, where a new session is written first', async () => {
+    const { token } = await aSignedInUser({ name: 'Primary Ada' });
+    const { data, errors } = await gql(`{ viewer { name } }`, {}, token);
+    expect(errors).toBeUndefined();
+    expect(data.viewer).toEqual({ name: 'Primary Ada' });
+  });
+
+  it('runs a mutation on the primary: its reads, its write, and the payload read after the commit', async () => {
+    const { user, token } = await aSignedInUser({ name: 'Primary Ada' });
+    const post = await aPublishedPost(user, { title: 'Primary title' });
+    await aReplicaUser(user.id, 'Replica Ada');
+    // The replica's copy of the post is at another version: read there, the update would be a CONFLICT.
+    await sql(replicaUrl, `INSERT INTO posts (id, title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ($1, 'Replica title', 'old', true, 5, $2, now(), now())`, [
+      post.id,
+      user.id,
+    ]);
+
+    const { data, errors } = await gql(
+      `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title content version author { name } } } }`,
+      { input: { id: String(post.id), expectedVersion: 0, content: 'edited' } },
+      token,
+    );
+
+    expect(errors).toBeUndefined();
+    expect(data.updatePost.post).toEqual({ title: 'Primary title', content: 'edited', version: 1, author: { name: 'Primary Ada' } });
+    const [primary, replica] = await Promise.all(
+      [primaryUrl, replicaUrl].map((url) => sql(url, 'SELECT content, version FROM posts WHERE id = $1', [post.id])),
+    );
+    expect(primary!.rows).toEqual([{ content: 'edited', version: 1 }]);
+    expect(replica!.rows).toEqual([{ content: 'old', version: 5 }]);
+  });
+
+  it('reports the primary and the replica pools in /metrics', async () => {
+    await gql(`{ users { nodes { name } } }`);
+    const text = await (await fetch(new URL('/metrics', running.url))).text();
+    expect(text).toMatch(/^db_pool_max\{pool="primary"\} 2$/m);
+    expect(text).toMatch(/^db_pool_max\{pool="replica"\} 2$/m);
+    expect(text).toMatch(/^db_pool_size\{pool="replica"\} [1-9]/m);
+  });
+});
+
+describe('DATABASE_READ_URLS', () => {
+  it('is a comma-separated list of URLs, empty when unset', () => {
+    expect(loadConfig({}).DATABASE_READ_URLS).toEqual([]);
+    expect(loadConfig({ DATABASE_READ_URLS: 'postgres://a:b@r1:5432/db?sslmode=require, postgres://a:b@r2/db' }).DATABASE_READ_URLS).toEqual([
+      'postgres://a:b@r1:5432/db?sslmode=require',
+      'postgres://a:b@r2/db',
+    ]);
+  });
+
+  it('stops the start with the variable named when an entry is not a URL', () => {
+    expect(() => loadConfig({ DATABASE_READ_URLS: 'postgres://r1/db,replica-two' })).toThrow(/DATABASE_READ_URLS/);
+  });
+});

@@ -1,0 +1,36 @@
+import { parse } from 'pg-connection-string';
+import type { ConnectionOptions, ReplicationOptions, Sequelize } from 'sequelize';
+import { currentRequest } from '../request-scope';
+
+/**
+ * Sequelize's `replication` option for read replicas: plain SELECTs outside a transaction go to the
+ * replicas (round robin, one pool for them all), everything else to the primary, `url`. A transaction
+ * takes its connection from the primary's pool and runs every statement on it, reads included.
+ */
+export function replicationFor(readUrls: readonly string[]): ReplicationOptions {
+  return { read: readUrls.map(connectionOf), write: {} };
+}
+
+/** A replica's URL as Sequelize wants it: parts, with its own TLS settings (sslmode) as dialect options. */
+function connectionOf(url: string): ConnectionOptions {
+  const parts = parse(url);
+  return {
+    host: parts.host ?? undefined,
+    port: parts.port ?? undefined,
+    username: parts.user,
+    password: parts.password,
+    database: parts.database ?? undefined,
+    // Not in Sequelize's types, but read like the primary's: ssl, application_name, options.
+    dialectOptions: parts,
+  } as ConnectionOptions;
+}
+
+/**
+ * Sends every read of a request that writes (a mutation, whose payload is read after its commit) to the
+ * primary: a replica may not have the write yet, and the client must see what it just did.
+ */
+export function readFromPrimaryWhenWriting(sequelize: Sequelize): void {
+  sequelize.addHook('beforePoolAcquire', (options) => {
+    if (currentRequest()?.readPrimary) options.useMaster = true;
+  });
+}

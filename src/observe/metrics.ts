@@ -1,0 +1,104 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Sequelize } from 'sequelize';
+
+/** What one GraphQL request came to, as the metrics record it. */
+export interface RequestOutcome {
+  /** The operation's name; null when anonymous, undefined when no operation was resolved (bad request). */
+  operation: string | null | undefined;
+  seconds: number;
+  statements: number;
+  /** Error codes of the answer; empty when it succeeded. */
+  errors: readonly string[];
+}
+
+/** Labels stay few whatever clients send: at most this many operation names, then `other`. */
+export const MAX_OPERATION_LABELS = 50;
+const MAX_NAME_LENGTH = 64;
+
+/** The label of an operation: its name among the first MAX_OPERATION_LABELS seen, else a fixed word. */
+export class OperationLabels {
+  private readonly seen = new Set<string>();
+
+  label(operation: string | null | undefined): string {
+    if (operation === undefined) return 'unknown';
+    if (operation === null || operation === '') return 'anonymous';
+    if (this.seen.has(operation)) return operation;
+    if (this.seen.size >= MAX_OPERATION_LABELS || operation.length > MAX_NAME_LENGTH) return 'other';
+    this.seen.add(operation);
+    return operation;
+  }
+}
+
+interface PoolStats {
+  size: number;
+  using: number;
+  waiting: number;
+  maxSize: number;
+}
+
+/** Sequelize's pool(s): one, or a write and a read pool when read replicas are configured. */
+function poolsOf(sequelize: Sequelize): [string, PoolStats][] {
+  const pool = (sequelize.connectionManager as unknown as { pool?: PoolStats | { read: PoolStats; write: PoolStats } }).pool;
+  if (!pool) return [];
+  return 'write' in pool ? [['primary', pool.write], ['replica', pool.read]] : [['primary', pool]];
+}
+
+/** A gauge per pool, read from Sequelize's pool when scraped (nothing to keep up to date per request). */
+function poolGauge(registry: Registry, sequelize: Sequelize, name: string, help: string, read: (pool: PoolStats) => number) {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['pool'],
+    registers: [registry],
+    collect() {
+      for (const [label, pool] of poolsOf(sequelize)) this.set({ pool: label }, read(pool));
+    },
+  });
+}
+
+/** The server's Prometheus metrics, in a registry of its own (so servers in one process do not mix). */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operations = new OperationLabels();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly duration: Histogram<'operation' | 'outcome'>;
+  private readonly errors: Counter<'operation' | 'code'>;
+  private readonly statements: Histogram<'operation'>;
+
+  constructor(sequelize: Sequelize) {
+    const registers = [this.registry];
+    const byOutcome = ['operation', 'outcome'] as const;
+    this.requests = new Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok or error)', labelNames: byOutcome, registers });
+    this.duration = new Histogram({ name: 'graphql_request_duration_seconds', help: 'Time from the request arriving to the answer sent', labelNames: byOutcome, registers });
+    this.errors = new Counter({ name: 'graphql_request_errors_total', help: 'Failed GraphQL requests by operation name and error code', labelNames: ['operation', 'code'], registers });
+    this.statements = new Histogram({
+      name: 'graphql_request_sql_statements',
+      help: 'SQL statements per GraphQL request (BEGIN/COMMIT not counted)',
+      labelNames: ['operation'],
+      buckets: [0, 1, 2, 3, 4, 5, 10, 20, 50, 100],
+      registers,
+    });
+    poolGauge(this.registry, sequelize, 'db_pool_size', 'Open connections in the pool', (pool) => pool.size);
+    poolGauge(this.registry, sequelize, 'db_pool_in_use', 'Connections lent out to queries', (pool) => pool.using);
+    poolGauge(this.registry, sequelize, 'db_pool_waiting', 'Queries waiting for a connection', (pool) => pool.waiting);
+    poolGauge(this.registry, sequelize, 'db_pool_max', 'Most connections the pool may open', (pool) => pool.maxSize);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Records one finished GraphQL request. */
+  observe({ operation: name, seconds, statements, errors }: RequestOutcome): void {
+    const operation = this.operations.label(name);
+    const outcome = errors.length ? 'error' : 'ok';
+    this.requests.inc({ operation, outcome });
+    this.duration.observe({ operation, outcome }, seconds);
+    this.statements.observe({ operation }, statements);
+    for (const code of errors) this.errors.inc({ operation, code });
+  }
+
+  /** GET /metrics: the text format Prometheus scrapes. */
+  readonly handler: RequestHandler = async (_req, res) => {
+    res.setHeader('content-type', this.registry.contentType);
+    res.end(await this.registry.metrics());
+  };
+}

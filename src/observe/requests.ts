@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger';
+import { currentRequest, runInRequest, type RequestScope } from '../request-scope';
+import type { Metrics } from './metrics';
+import { requestIdFor } from './request-id';
+
+/** One GraphQL request as it goes: filled in by the middleware, the Apollo plugin and the SQL hooks. */
+class RequestTrace implements RequestScope {
+  statements = 0;
+  readPrimary = false;
+  /** Apollo took the request in (false for a body the JSON parser refused, or a landing page). */
+  graphql = false;
+  /** undefined until Apollo resolves the operation; null for an anonymous one. */
+  operation: string | null | undefined = undefined;
+  variables: unknown = undefined;
+  errors: string[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly start: number,
+  ) {}
+}
+
+function currentTrace(): RequestTrace | undefined {
+  const request = currentRequest();
+  return request instanceof RequestTrace ? request : undefined;
+}
+
+/** Codes become metric labels: only the shape of a code is kept, so a label never carries free text. */
+const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
+function codeOf(extensions: { code?: unknown } | undefined): string {
+  const code = extensions?.code;
+  return typeof code === 'string' && CODE.test(code) ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+/** Reads what Apollo knows (operation name, error codes) into the request's trace. */
+export const tracePlugin: ApolloServerPlugin<BaseContext> = {
+  async contextCreationDidFail({ error }) {
+    const trace = currentTrace();
+    if (!trace) return;
+    trace.graphql = true;
+    trace.errors.push(codeOf((error as { extensions?: { code?: unknown } }).extensions));
+  },
+  async requestDidStart({ request }) {
+    const trace = currentTrace();
+    if (!trace) return;
+    trace.graphql = true;
+    trace.variables = request.variables;
+    return {
+      async didResolveOperation({ operationName, operation }) {
+        trace.operation = operationName;
+        // A mutation's payload is read after its transaction commits: from the primary, since a replica
+        // may not have the write yet.
+        if (operation?.operation === 'mutation') trace.readPrimary = true;
+      },
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        for (const error of response.body.singleResult.errors ?? []) trace.errors.push(codeOf(error.extensions));
+      },
+    };
+  },
+};
+
+const MAX_LOGGED_NAME = 100;
+
+/** The log line and metrics of a finished request. */
+function finish(trace: RequestTrace, req: IncomingMessage, res: ServerResponse, logger: Logger, metrics: Metrics): void {
+  const status = res.statusCode;
+  if (!trace.graphql && status < 400) return; // not a GraphQL request (e.g. the landing page)
+  const errors = trace.errors.length ? [...new Set(trace.errors)] : status >= 400 ? [`HTTP_${status}`] : [];
+  const milliseconds = performance.now() - trace.start;
+  metrics.observe({ operation: trace.operation, seconds: milliseconds / 1000, statements: trace.statements, errors });
+  if (!logger.isLevelEnabled('info')) return;
+  logger.info(
+    {
+      reqId: trace.id,
+      operation: trace.operation?.slice(0, MAX_LOGGED_NAME) ?? null,
+      durationMs: Math.round(milliseconds * 10) / 10,
+      statements: trace.statements,
+      outcome: errors.length ? 'error' : 'ok',
+      ...(errors.length > 0 && { errors }),
+      status,
+      ...(!res.writableFinished && { aborted: true }),
+      // Variables and headers only when debugging; the logger redacts passwords, tokens and credentials.
+      ...(logger.isLevelEnabled('debug') && { variables: trace.variables, headers: req.headers }),
+    },
+    'graphql request',
+  );
+}
+
+/**
+ * Middleware before the GraphQL endpoint: starts the clock, runs the rest of the request in its scope
+ * (where SQL statements are counted), and logs the request once its answer is sent.
+ */
+export function traceRequests(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const trace = new RequestTrace((res.locals.requestId as string | undefined) ?? requestIdFor(undefined), performance.now());
+    res.once('close', () => finish(trace, req, res, logger, metrics));
+    runInRequest(trace, next);
+  };
+}

@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What the server knows about the HTTP request the current code works for. Held in AsyncLocalStorage,
+ * so code that has no request in hand (Sequelize hooks, the logger) can still reach it: the request
+ * id goes into every log line written for the request, and every SQL statement is counted against it.
+ */
+export interface RequestScope {
+  readonly id: string;
+  /** SQL statements run for this request, BEGIN/COMMIT/ROLLBACK not counted. */
+  statements: number;
+  /** Read from the primary database, not a replica: set once the request is known to write. */
+  readPrimary: boolean;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+/** The request the calling code works for, or undefined outside any request. */
+export function currentRequest(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+/** Runs `work` (and everything it starts) as part of `scope`'s request. */
+export function runInRequest<T>(scope: RequestScope, work: () => T): T {
+  return storage.run(scope, work);
+}
