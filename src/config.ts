@@ -19,6 +19,8 @@ export const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** The interface the HTTP server listens on (e.g. 127.0.0.1); unset: all of them. */
+  HOST: z.string().min(1).optional(),
   /** A PostgreSQL URL; when unset, an embedded PostgreSQL is started. */
   DATABASE_URL: z.string().url().optional(),
   /** Read replicas, comma-separated PostgreSQL URLs: reads outside transactions go to them. */
@@ -33,6 +35,16 @@ export const environment = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** Connections in the pool. */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  /** How long a request waits for a free connection before it fails with SERVICE_UNAVAILABLE. */
+  DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** PostgreSQL cancels a statement running longer (statement_timeout); 0 turns it off. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  /** PostgreSQL ends a session left idle inside a transaction this long; 0 turns it off. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Further attempts of a mutation that hit a serialization failure or a deadlock. */
+  DB_TRANSACTION_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
   EXPLORER: z.enum(['on', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -5,6 +5,7 @@ import {
   UniqueConstraintError,
   ValidationError,
 } from 'sequelize';
+import { faultOf } from './db/faults';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -12,7 +13,12 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
+
+/** Codes of failures that wrote nothing and may pass when the same request is sent again later. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['SERVICE_UNAVAILABLE', 'TIMEOUT']);
 
 /** Where an input went wrong: path relative to the mutation's `input` (or to the field's arguments). */
 export interface FieldProblem {
@@ -59,5 +65,9 @@ export function toAppError(error: unknown): AppError | null {
     );
     if (problems.length) return AppError.badInput(problems);
   }
+  const fault = faultOf(error);
+  // The database's own text (SQL, table names) stays in the log: the client gets a code and a plain reason.
+  if (fault === 'timeout') return new AppError('TIMEOUT', 'the database took too long and the request was cancelled; try again');
+  if (fault) return new AppError('SERVICE_UNAVAILABLE', 'the database is unavailable or busy right now; try again shortly');
   return null;
 }

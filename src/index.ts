@@ -1,5 +1,5 @@
 import { explorerEnabled, loadConfig } from './config';
-import { connectDatabase } from './db/database';
+import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
 import { logger } from './logger';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const location = await locateDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   logger.info(location.description);
-  const db = connectDatabase(location.url, { poolMax: config.DB_POOL_MAX, readUrls: config.DATABASE_READ_URLS });
+  const db = connectDatabase(location.url, databaseOptions(config));
   if (config.DATABASE_READ_URLS.length) logger.info(`reading from ${config.DATABASE_READ_URLS.length} replica(s) outside transactions`);
   const applied = await migrateUp(db.sequelize);
   if (applied.length) logger.info({ applied }, 'applied migrations');
@@ -19,20 +19,43 @@ async function main(): Promise<void> {
     sequelize: db.sequelize,
     production: config.NODE_ENV === 'production',
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     explorer: explorerEnabled(config),
   });
-  const running = await server.listen(config.PORT);
+  const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for requests in flight');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: refusing new connections, finishing requests in flight');
+    // Whatever hangs (a pool that will not close), the process still ends soon after the grace period.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+    // Requests in flight finish (or are cut after the grace period) before the pool they use closes.
     await running.stop();
     await db.close();
     await location.release();
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  const stop = (signal: NodeJS.Signals) =>
+    shutdown(signal).catch((error: unknown) => {
+      logger.fatal({ err: error }, 'could not shut down cleanly');
+      process.exit(1);
+    });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // The embedded PostgreSQL's package would stop the database at once on these (async-exit-hook), under
+    // the requests still in flight; here they finish first, and location.release() stops it afterwards.
+    process.removeAllListeners(signal);
+    process.on(signal, (received) => void stop(received));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -7,12 +7,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
-import { AppError } from './errors';
 import { explorerRoutes } from './explorer';
 import { compiledExecution } from './graphql/executor';
-import { formatError, toGraphQLError } from './graphql/format-error';
+import { faultStatusPlugin } from './graphql/fault-status';
+import { formatError, toContextError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { executableSchema, type Resolvers } from './graphql/schema';
+import { healthRoutes } from './health';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
 import { assignRequestId } from './observe/request-id';
@@ -22,6 +23,8 @@ export interface ServerDeps {
   sequelize: Sequelize;
   production: boolean;
   tokenTtlSeconds: number;
+  /** How long stop() lets requests in flight finish before it closes their connections (default 10 s). */
+  shutdownGraceMs?: number;
   /** Serve the GraphiQL explorer to browsers at GET /graphql (see src/explorer). */
   explorer?: boolean;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
@@ -47,8 +50,11 @@ export async function createServer(deps: ServerDeps) {
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
+    // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
+    // the server and kill the process with the signal again before the pool is closed.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.shutdownGraceMs }),
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
@@ -56,6 +62,7 @@ export async function createServer(deps: ServerDeps) {
       ApolloServerPluginCacheControlDisabled(),
       { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
       tracePlugin,
+      faultStatusPlugin,
     ],
   });
   await apollo.start();
@@ -63,6 +70,7 @@ export async function createServer(deps: ServerDeps) {
   const metrics = new Metrics(deps.sequelize);
   app.use(assignRequestId);
   app.get('/metrics', metrics.handler);
+  app.use(healthRoutes(deps.sequelize));
   if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
@@ -73,7 +81,7 @@ export async function createServer(deps: ServerDeps) {
         try {
           return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
         } catch (error) {
-          throw error instanceof AppError ? toGraphQLError(error) : error;
+          throw toContextError(error);
         }
       },
     }),

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
+import type { Config } from '../config';
 import { currentRequest } from '../request-scope';
 import { readFromPrimaryWhenWriting, replicationFor } from './replicas';
-import { guardTransactions } from './transaction';
+import { guardTransactions, setTransactionRetries } from './transaction';
 import { initModels } from './models';
 
 export type StatementListener = (sql: string) => void;
@@ -27,6 +28,26 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Read replicas: reads outside transactions go to them (see replicas.ts). */
   readUrls?: readonly string[];
+  /** How long a query waits for a free connection before failing (ConnectionAcquireTimeoutError). */
+  acquireTimeoutMs?: number;
+  /** statement_timeout of every connection; unset or 0: PostgreSQL's default (none). */
+  statementTimeoutMs?: number;
+  /** idle_in_transaction_session_timeout of every connection; unset or 0: none. */
+  idleInTransactionTimeoutMs?: number;
+  /** Further attempts of a transaction that hit a serialization failure or deadlock (inTransaction). */
+  transactionRetries?: number;
+}
+
+/** The server's pool settings from its configuration. */
+export function databaseOptions(config: Config): DatabaseOptions {
+  return {
+    poolMax: config.DB_POOL_MAX,
+    readUrls: config.DATABASE_READ_URLS,
+    acquireTimeoutMs: config.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    transactionRetries: config.DB_TRANSACTION_RETRIES,
+  };
 }
 
 /** One pool for the process: opened once at start, closed once at stop. */
@@ -36,7 +57,12 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging: false,
-    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: options.acquireTimeoutMs ?? 30_000 },
+    // Sent as startup parameters, so every connection the pool opens has them (pg leaves out unset or 0 ones).
+    dialectOptions: {
+      statement_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
+    },
     // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
     ...(replicated && { replication: replicationFor(options.readUrls!) }),
@@ -44,6 +70,7 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   if (replicated) readFromPrimaryWhenWriting(sequelize);
   initModels(sequelize);
   guardTransactions(sequelize);
+  setTransactionRetries(sequelize, options.transactionRetries ?? 3);
   sequelize.addHook('afterQuery', (_options, query) => {
     const request = currentRequest();
     if (!request && listeners.size === 0) return;

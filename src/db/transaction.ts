@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { backOff } from 'exponential-backoff';
 import { Sequelize, type Transaction } from 'sequelize';
+import { faultOf } from './faults';
 
 /**
  * Binds Sequelize's CLS to AsyncLocalStorage: any query made while a managed transaction runs,
@@ -31,13 +33,29 @@ export class EscapedTransactionError extends Error {
   }
 }
 
+const retriesOf = new WeakMap<Sequelize, number>();
+
+/** How many more times inTransaction runs a unit of work that lost a serialization failure or a deadlock. */
+export function setTransactionRetries(sequelize: Sequelize, retries: number): void {
+  retriesOf.set(sequelize, retries);
+}
+
+/** Backoff between attempts: doubling from 20 ms up to 500 ms, each delay drawn at random below it (full jitter). */
+const BACKOFF = { startingDelay: 20, timeMultiple: 2, maxDelay: 500, jitter: 'full' } as const;
+
 /**
  * Runs `work` in one managed transaction: commit on success, rollback on any error.
  * Sequelize 6 would let a query that outlives the transaction (an unawaited branch) or that opens a
  * second transaction commit on its own (sequelize#8978); `guardTransactions` refuses both.
+ * A serialization failure or deadlock (SQLSTATE 40001, 40P01) means PostgreSQL rolled the whole attempt
+ * back, so `work` runs again from the start, a bounded number of times; any other error ends it.
  */
 export function inTransaction<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>): Promise<T> {
-  return sequelize.transaction((t) => unitStorage.run(t, () => work(t)));
+  return backOff(() => sequelize.transaction((t) => unitStorage.run(t, () => work(t))), {
+    ...BACKOFF,
+    numOfAttempts: 1 + (retriesOf.get(sequelize) ?? 0),
+    retry: (error) => faultOf(error) === 'conflict',
+  });
 }
 
 interface QueryOptions {

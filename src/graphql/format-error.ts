@@ -1,17 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, toAppError, type FieldProblem } from '../errors';
+import { AppError, RETRYABLE_CODES, toAppError, type FieldProblem } from '../errors';
 import { logger } from '../logger';
 
-const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401 };
+export const HTTP_STATUS: Partial<Record<AppError['code'], number>> = {
+  UNAUTHENTICATED: 401,
+  SERVICE_UNAVAILABLE: 503,
+  TIMEOUT: 503,
+};
 
-/** An AppError as the GraphQL error a client sees (code, and the offending fields for bad input). */
+/** Seconds a client (or a load balancer) is asked to wait before sending a failed request again. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** An AppError as the GraphQL error a client sees (code, the offending fields for bad input, retryable). */
 export function toGraphQLError(error: AppError): GraphQLError {
   const status = HTTP_STATUS[error.code];
+  const retryable = RETRYABLE_CODES.has(error.code);
+  const headers = new Map(retryable ? [['retry-after', String(RETRY_AFTER_SECONDS)]] : []);
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.fields && { fields: error.fields }), ...(status && { http: { status } }) },
+    extensions: {
+      code: error.code,
+      ...(error.fields && { fields: error.fields }),
+      ...(retryable && { retryable }),
+      ...(status && { http: { status, headers } }),
+    },
   });
+}
+
+/** Database faults are answered in plain words; what the database said goes to the log. */
+function logFault(appError: AppError, error: unknown, path?: GraphQLFormattedError['path']): void {
+  if (RETRYABLE_CODES.has(appError.code)) logger.warn({ err: error, path }, appError.code);
+}
+
+/** An error thrown while building a request's context, as the GraphQL error Apollo answers with. */
+export function toContextError(error: unknown): unknown {
+  const appError = toAppError(error);
+  if (!appError) return error;
+  logFault(appError, error);
+  return toGraphQLError(appError);
 }
 
 /** graphql-js reports a bad variable as: Variable "$input" got invalid value … at "input.posts[3].title"; why */
@@ -37,7 +64,10 @@ function variableFields(message: string): FieldProblem[] | undefined {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const appError = toAppError(unwrapResolverError(error));
   if (appError) {
-    return { ...formatted, message: appError.message, extensions: { ...toGraphQLError(appError).extensions } };
+    logFault(appError, unwrapResolverError(error), formatted.path);
+    // `http` is for Apollo to read before formatting (context errors); it is no part of the answer.
+    const { http: _http, ...extensions } = toGraphQLError(appError).extensions;
+    return { ...formatted, message: appError.message, extensions };
   }
   const code = formatted.extensions?.code;
   if (code && code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {

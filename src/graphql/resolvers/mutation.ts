@@ -19,7 +19,11 @@ function transactional(resolvers: MutationResolvers): MutationResolvers {
     name,
     async (parent: unknown, args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
       try {
-        return await inTransaction(ctx.sequelize, () => Promise.resolve(resolve(parent, args, ctx, info)));
+        return await inTransaction(ctx.sequelize, () => {
+          // An attempt retried after a deadlock must not reuse what the rolled-back one read.
+          ctx.loaders = new Loaders();
+          return Promise.resolve(resolve(parent, args, ctx, info));
+        });
       } finally {
         ctx.loaders = new Loaders();
       }

@@ -1,0 +1,14 @@
+import type { Config } from 'jest';
+import base from './jest.config';
+
+/** `npm run test:stress`: the longer fault and load tests, on the same real PostgreSQL setup as `npm test`. */
+const config: Config = {
+  ...base,
+  testMatch: ['**/*.stress.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 180_000,
+  // One file at a time: they measure the server under load, and the machine is small.
+  maxWorkers: 1,
+};
+
+export default config;

@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { Sequelize } from 'sequelize';
+import { testDatabaseUrl } from './database';
+
+/** The pool's own counters: connections lent out, open in all, and requests waiting for one. */
+export function poolOf(sequelize: Sequelize): { using: number; size: number; waiting: number } {
+  return (sequelize.connectionManager as unknown as { pool: { using: number; size: number; waiting: number } }).pool;
+}
+
+/** Polls `condition` until it holds; fails naming `what` after `timeoutMs` (a bound, not a measurement). */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Waits until the pool has every connection back (a request's work may end after its answer). */
+export function poolSettled(sequelize: Sequelize): Promise<void> {
+  return waitFor('the pool to get every connection back', () => poolOf(sequelize).using === 0 && poolOf(sequelize).waiting === 0);
+}
+
+/**
+ * A connection of the test's own, outside the server's pool and without its timeouts: it plays another
+ * client of the database (holding locks, watching pg_stat_activity, terminating sessions).
+ */
+export async function outsideClient(): Promise<pg.Client> {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  return client;
+}
+
+export interface Backend {
+  pid: number;
+  /** The statement it runs (or waits to run). */
+  query: string;
+}
+
+/** Backends of this database (other than `client`'s) waiting for a lock: requests stuck behind the test's lock. */
+export async function backendsWaitingForLock(client: pg.Client): Promise<Backend[]> {
+  // Inside a transaction (the client may hold the lock) PostgreSQL would show the first snapshot again.
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query<Backend>(
+    `SELECT pid, query FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+  );
+  return rows;
+}
+
+/** Waits until exactly `count` requests are blocked behind a lock of the test; returns their backends. */
+export async function blockedBackends(client: pg.Client, count = 1): Promise<Backend[]> {
+  let backends: Backend[] = [];
+  await waitFor(`${count} backend(s) to wait for the test's lock`, async () => {
+    backends = await backendsWaitingForLock(client);
+    return backends.length === count;
+  });
+  return backends;
+}
