@@ -11,6 +11,8 @@ import { AppError } from './errors';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
+import { answerErrorsInJson } from './http/errors';
+import { allowGraphQLMethods, limitJsonNesting, requireUtf8 } from './http/guards';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -50,7 +52,10 @@ export async function createServer(deps: ServerDeps) {
 
   app.use(
     '/graphql',
+    allowGraphQLMethods,
+    requireUtf8,
     express.json({ limit: BODY_LIMIT }),
+    limitJsonNesting,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -61,6 +66,7 @@ export async function createServer(deps: ServerDeps) {
       },
     }),
   );
+  answerErrorsInJson(app); // last: after every route
 
   return {
     listen(port: number, host?: string): Promise<RunningServer> {

@@ -1,4 +1,4 @@
-import { createServer, type RunningServer } from '../server';
+import { createServer, type RunningServer, type ServerDeps } from '../server';
 import { testDb } from './database';
 
 export interface GraphQLResponse<Data = Record<string, any>> {
@@ -18,7 +18,7 @@ export interface TestClient {
 }
 
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
-export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClient {
+export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}): TestClient {
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
@@ -39,7 +39,8 @@ export function useServer(options: { tokenTtlSeconds?: number } = {}): TestClien
     const server = await createServer({
       sequelize: testDb().sequelize,
       production: false,
-      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      tokenTtlSeconds: 3600,
+      ...options,
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;
