@@ -2,6 +2,7 @@ import { loadConfig } from './config';
 import { connectDatabase } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
+import { limitsOf } from './limits';
 import { logger } from './logger';
 import { createServer } from './server';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     sequelize: db.sequelize,
     production: config.NODE_ENV === 'production',
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+    limits: limitsOf(config),
   });
   const running = await server.listen(config.PORT);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);

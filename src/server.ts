@@ -11,6 +11,9 @@ import { AppError } from './errors';
 import { formatError, toGraphQLError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
+import { costLimitPlugin } from './graphql/cost';
+import { operationLimitRules } from './graphql/limits';
+import { DEFAULT_LIMITS, type Limits } from './limits';
 import { answerErrorsInJson } from './http/errors';
 import { allowGraphQLMethods, limitJsonNesting, requireUtf8 } from './http/guards';
 
@@ -20,6 +23,8 @@ export interface ServerDeps {
   tokenTtlSeconds: number;
   /** The resolvers to serve; the benchmark swaps in its naive baseline here. */
   resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
+  /** Request limits; any left out keep their defaults (src/limits.ts). */
+  limits?: Partial<Limits>;
 }
 
 export interface RunningServer {
@@ -34,14 +39,19 @@ export const BODY_LIMIT = '100kb';
 export async function createServer(deps: ServerDeps) {
   const app = express();
   const httpServer = http.createServer(app);
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: deps.resolvers ?? resolvers,
     formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
+    // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: operationLimitRules(limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      costLimitPlugin(limits.maxCost),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),

@@ -30,6 +30,14 @@ function variableFields(message: string): FieldProblem[] | undefined {
   return [{ path, message: reason }];
 }
 
+/** The code a validation rule gave its error (a limit's), which Apollo replaces with GRAPHQL_VALIDATION_FAILED. */
+function ruleCode(error: unknown): unknown {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  return error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED && original instanceof GraphQLError
+    ? original.extensions.code
+    : undefined;
+}
+
 /**
  * The one place errors become what clients see: AppErrors and the database errors a client can cause
  * keep their code and fields; anything unknown is masked, with a correlation id that is also logged.
@@ -39,8 +47,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (appError) {
     return { ...formatted, message: appError.message, extensions: { ...toGraphQLError(appError).extensions } };
   }
-  const code = formatted.extensions?.code;
+  const code = ruleCode(error) ?? formatted.extensions?.code;
   if (code && code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {
+    if (code !== formatted.extensions?.code) return { ...formatted, extensions: { ...formatted.extensions, code } };
     const fields = code === ApolloServerErrorCode.BAD_USER_INPUT ? variableFields(formatted.message) : undefined;
     return fields ? { ...formatted, extensions: { ...formatted.extensions, fields } } : formatted;
   }
