@@ -13,6 +13,7 @@ import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
 import { costLimitPlugin } from './graphql/cost';
 import { operationLimitRules } from './graphql/limits';
+import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { answerErrorsInJson } from './http/errors';
 import { allowGraphQLMethods, limitJsonNesting, requireUtf8 } from './http/guards';
@@ -43,7 +44,7 @@ export async function createServer(deps: ServerDeps) {
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: deps.resolvers ?? resolvers,
-    formatError,
+    formatError: deps.production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
     // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
