@@ -37,6 +37,11 @@ const environment = z.object({
   LOGIN_MAX_ATTEMPTS_PER_EMAIL: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerEmail),
   LOGIN_MAX_ATTEMPTS_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerClient),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginWindowSeconds),
+  /** Whom to believe about X-Forwarded-For: unset, no one; `true`, any; a number of proxies; or addresses/subnets. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value) => (!value || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

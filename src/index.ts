@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     production: config.NODE_ENV === 'production',
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
     limits: limitsOf(config),
+    trustProxy: config.TRUST_PROXY,
   });
   const running = await server.listen(config.PORT);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);

@@ -26,6 +26,8 @@ export interface ServerDeps {
   resolvers?: ApolloServerOptionsWithTypeDefs<Context>['resolvers'];
   /** Request limits; any left out keep their defaults (src/limits.ts). */
   limits?: Partial<Limits>;
+  /** Express's `trust proxy`: whom to believe about X-Forwarded-For; by default no one (the socket's address). */
+  trustProxy?: boolean | number | string;
 }
 
 export interface RunningServer {
@@ -39,6 +41,7 @@ export const BODY_LIMIT = '100kb';
 /** The HTTP server with Apollo mounted at /graphql; `listen` starts it (port 0 picks a free one). */
 export async function createServer(deps: ServerDeps) {
   const app = express();
+  app.set('trust proxy', deps.trustProxy ?? false);
   const httpServer = http.createServer(app);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const apollo = new ApolloServer<Context>({
@@ -70,7 +73,8 @@ export async function createServer(deps: ServerDeps) {
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
+          const origin = { clientAddress: req.ip ?? 'unknown', limits };
+          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization, origin);
         } catch (error) {
           throw error instanceof AppError ? toGraphQLError(error) : error;
         }

@@ -10,7 +10,12 @@ const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED
 export function toGraphQLError(error: AppError): GraphQLError {
   const status = HTTP_STATUS[error.code];
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.fields && { fields: error.fields }), ...(status && { http: { status } }) },
+    extensions: {
+      code: error.code,
+      ...(error.fields && { fields: error.fields }),
+      ...error.details,
+      ...(status && { http: { status } }),
+    },
   });
 }
 

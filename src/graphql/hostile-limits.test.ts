@@ -179,7 +179,7 @@ describe('cost (objects an answer can hold, page sizes multiplied out)', () => {
 });
 
 describe('configuration', () => {
-  it('reads every limit from the environment, with the documented defaults', () => {
+  it('reads every operation limit from the environment, with the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
       GRAPHQL_MAX_DEPTH: 8,
       GRAPHQL_MAX_ALIASES: 15,
@@ -189,5 +189,17 @@ describe('configuration', () => {
     });
     expect(loadConfig({ GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '1000' })).toMatchObject({ GRAPHQL_MAX_DEPTH: 12, GRAPHQL_MAX_COST: 1000 });
     expect(() => loadConfig({ GRAPHQL_MAX_ALIASES: 'many' })).toThrow(/GRAPHQL_MAX_ALIASES/);
+  });
+
+  it('reads the logIn limits and whom to trust about X-Forwarded-For (no one by default)', () => {
+    expect(loadConfig({})).toMatchObject({
+      LOGIN_MAX_ATTEMPTS_PER_EMAIL: 5,
+      LOGIN_MAX_ATTEMPTS_PER_CLIENT: 20,
+      LOGIN_WINDOW_SECONDS: 900,
+      TRUST_PROXY: false,
+    });
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).TRUST_PROXY;
+    expect([trust('false'), trust('true'), trust('1'), trust('loopback, 10.0.0.0/8')]).toEqual([false, true, 1, 'loopback, 10.0.0.0/8']);
+    expect(() => loadConfig({ LOGIN_WINDOW_SECONDS: '0' })).toThrow(/LOGIN_WINDOW_SECONDS/);
   });
 });

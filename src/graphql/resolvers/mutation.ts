@@ -2,6 +2,7 @@ import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
 import { logIn, logOut, signUp, type LogInInput, type SignUpInput } from '../../services/auth';
+import { admitLogIn } from '../../services/login-limits';
 import {
   createPost,
   createPosts,
@@ -36,7 +37,7 @@ function transactional<R extends Record<string, Resolver>>(resolvers: R): R {
 
 type Input<T> = { input: T };
 
-export const Mutation = transactional({
+const inTransactions = transactional({
   signUp: async (_: unknown, { input }: Input<SignUpInput>, ctx: Context) => signUp(ctx, input),
   logIn: async (_: unknown, { input }: Input<LogInInput>, ctx: Context) => logIn(ctx, input),
   logOut: async (_: unknown, __: never, ctx: Context) => logOut(ctx),
@@ -54,3 +55,12 @@ export const Mutation = transactional({
     post: await restorePost(ctx, input.id),
   }),
 });
+
+export const Mutation = {
+  ...inTransactions,
+  // The attempt is counted before the transaction starts: a failed logIn rolls its transaction back.
+  logIn: async (parent: unknown, args: Input<LogInInput>, ctx: Context) => {
+    await admitLogIn(ctx, args.input.email);
+    return inTransactions.logIn(parent, args, ctx);
+  },
+};
