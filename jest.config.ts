@@ -10,6 +10,8 @@ const config: Config = {
   // Each test file gets its own database cloned from the template.
   setupFilesAfterEnv: ['<rootDir>/src/test/database.ts'],
   testTimeout: 30_000,
+  // Long runs (*.stress.test.ts) have their own command: npm run test:stress (jest.stress.config.ts).
+  testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$'],
 };
 
 export default config;

@@ -13,6 +13,7 @@ import { resolvers } from './graphql/resolvers';
 import { typeDefs } from './graphql/schema';
 import { costLimitPlugin } from './graphql/cost';
 import { operationLimitRules } from './graphql/limits';
+import { knownRootTypesRule } from './graphql/root-types';
 import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { answerErrorsInJson } from './http/errors';
@@ -52,7 +53,7 @@ export async function createServer(deps: ServerDeps) {
     includeStacktraceInErrorResponses: !deps.production,
     // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: operationLimitRules(limits),
+    validationRules: [knownRootTypesRule, ...operationLimitRules(limits)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(limits.maxCost),

@@ -178,6 +178,14 @@ describe('cost (objects an answer can hold, page sizes multiplied out)', () => {
   });
 });
 
+describe('operations this API does not have', () => {
+  it('refuses a subscription with GRAPHQL_VALIDATION_FAILED, not an internal error', async () => {
+    const error = await refusedBeforeRunning(api, `subscription { viewer { id } }`);
+    expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error.message).toBe('this API has no subscription operations');
+  });
+});
+
 describe('configuration', () => {
   it('reads every operation limit from the environment, with the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
