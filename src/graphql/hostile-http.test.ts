@@ -89,7 +89,11 @@ describe('sizes, charsets and encodings', () => {
     expect(response.status).toBe(200);
   });
 
-  it.each(['compress', 'x-unknown'])('refuses content-encoding %s with 415', async (encoding) => {
+  it('refuses a body that claims gzip but is not with 400 BAD_REQUEST', async () => {
+    await expectRefused(await post(JSON.stringify({ query: CREATE }), { 'content-encoding': 'gzip' }), 400, 'BAD_REQUEST');
+  });
+
+  it.each(['compress', 'zstd', 'x-unknown'])('refuses content-encoding %s with 415', async (encoding) => {
     await expectRefused(await post(JSON.stringify({ query: CREATE }), { 'content-encoding': encoding }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 });
