@@ -1,25 +1,12 @@
 import { loadConfig } from '../config';
 import { DEFAULT_LIMITS } from '../limits';
-import { aPublishedPost, aSignedInUser } from '../test/factories';
-import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
+import { aSignedInUser } from '../test/factories';
+import { refusedBeforeRunning } from '../test/refusals';
+import { useServer } from '../test/server';
 import { dataSnapshot } from '../test/snapshot';
 
 const api = useServer();
 const strict = useServer({ limits: { maxDepth: 3, maxAliases: 1, maxTokens: 30, maxDirectives: 1, maxCost: 10 } });
-
-/** Sends an operation that must be refused before anything runs: no SQL at all, nothing written. */
-async function refusedBeforeRunning(client: typeof api, query: string, variables?: Record<string, unknown>) {
-  const before = await dataSnapshot();
-  let response!: GraphQLResponse;
-  const sql = await statementsDuring(async () => {
-    response = await client.gql(query, variables);
-  });
-  expect(sql).toEqual([]);
-  expect(await dataSnapshot()).toEqual(before);
-  expect(response.status).toBe(400);
-  expect(response.data).toBeUndefined();
-  return response.errors![0]!;
-}
 
 const nest = (levels: number) => 'users { nodes { posts { nodes { author { '.repeat(levels) + 'name' + ' } } } } }'.repeat(levels);
 
@@ -121,68 +108,6 @@ describe('directives', () => {
     expect((await refusedBeforeRunning(strict, `{ a: viewer @skip(if: false) @skip(if: false) { id } }`)).extensions.code).toMatch(
       /DIRECTIVE_LIMIT_EXCEEDED/,
     );
-  });
-});
-
-describe('cost (objects an answer can hold, page sizes multiplied out)', () => {
-  const BOMB = `query ($n: Int, $m: Int) { users(first: $n) { nodes { posts(first: $m) { nodes { author {
-    posts(first: 100) { nodes { title } } } } } } } }`;
-
-  it('refuses users(100) > posts(100) > author > posts(100) before any SQL runs, with COST_LIMIT_EXCEEDED', async () => {
-    const error = await refusedBeforeRunning(
-      api,
-      `{ users(first: 100) { nodes { posts(first: 100) { nodes { author { posts(first: 100) { nodes { title } } } } } } } }`,
-    );
-    // users: 1 + 100 × (nodes 1 + posts 1 + 100 × (nodes 1 + author 1 + posts 1 + 100 × nodes 1))
-    expect(error.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', limit: 25_000, cost: 1_030_201 });
-  });
-
-  it('counts page sizes given through variables', async () => {
-    const error = await refusedBeforeRunning(api, BOMB, { n: 100, m: 100 });
-    expect(error.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: 1_030_201 });
-  });
-
-  it('counts a variable left out at its default value, and a page size left out as 20', async () => {
-    const withDefaults = BOMB.replace('$n: Int', '$n: Int = 100');
-    expect((await refusedBeforeRunning(api, withDefaults, { m: 100 })).extensions.cost).toBe(1_030_201);
-    // users: 1 + 20 × (2 + 100 × (3 + 100))
-    expect((await refusedBeforeRunning(api, BOMB, { m: 100 })).extensions.cost).toBe(206_041);
-  });
-
-  it('serves the same document with small pages', async () => {
-    const author = (await aSignedInUser()).user;
-    await aPublishedPost(author);
-    const res = await api.gql(BOMB, { n: 10, m: 10 });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.users.nodes).toHaveLength(1);
-  });
-
-  it('leaves page sizes beyond 100 to the list check (BAD_USER_INPUT naming first), not to the cost', async () => {
-    const res = await api.gql(`{ posts(first: 1000000) { nodes { title } } }`);
-    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['first'] }] });
-  });
-
-  it('prices a fragment at every spread, and prices a deep chain of fragments without walking it again', async () => {
-    const chain = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
-    const query = `{ ...F0 } ${chain} fragment F30 on Query { posts(first: 1) { nodes { title } } }`;
-    // 2^30 spreads of a cost-2 fragment: refused, and priced in time for the test to end
-    expect((await refusedBeforeRunning(api, query)).extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: 2 ** 31 });
-  });
-
-  it('follows the configured limit', async () => {
-    expect((await refusedBeforeRunning(strict, `{ posts(first: 10) { nodes { title } } }`)).extensions).toMatchObject({
-      code: 'COST_LIMIT_EXCEEDED',
-      limit: 10,
-      cost: 11,
-    });
-  });
-});
-
-describe('operations this API does not have', () => {
-  it('refuses a subscription with GRAPHQL_VALIDATION_FAILED, not an internal error', async () => {
-    const error = await refusedBeforeRunning(api, `subscription { viewer { id } }`);
-    expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error.message).toBe('this API has no subscription operations');
   });
 });
 
