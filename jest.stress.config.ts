@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 import base from './jest.config';
 
-/** `npm run test:stress`: the longer fault and load tests, on the same real PostgreSQL setup as `npm test`. */
+/** `npm run test:stress`: the long runs (faults, load, fuzzing), on the same real PostgreSQL setup as `npm test`. */
 const config: Config = {
   ...base,
   testMatch: ['**/*.stress.test.ts'],

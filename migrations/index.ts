@@ -4,6 +4,7 @@ import * as createPosts from './20261125000200-create-posts';
 import * as createSessions from './20261125000300-create-sessions';
 import * as indexListOrderings from './20261125000400-index-list-orderings';
 import * as coverAuthorCounts from './20261125000500-cover-author-counts';
+import * as createLoginAttempts from './20261125000600-create-login-attempts';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -15,4 +16,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261125000300-create-sessions', ...createSessions },
   { name: '20261125000400-index-list-orderings', ...indexListOrderings },
   { name: '20261125000500-cover-author-counts', ...coverAuthorCounts },
+  { name: '20261125000600-create-login-attempts', ...createLoginAttempts },
 ];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './limits';
 
 /** The folder holding package.json, so src/ (tests) and dist/src/ (built) find the same files. */
 export const packageRoot = findPackageRoot(__dirname);
@@ -47,6 +48,20 @@ export const environment = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
   EXPLORER: z.enum(['on', 'off']).optional(),
+  // Limits on requests (src/limits.ts says what each one counts).
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxDepth),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxAliases),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxCost),
+  LOGIN_MAX_ATTEMPTS_PER_EMAIL: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerEmail),
+  LOGIN_MAX_ATTEMPTS_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerClient),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginWindowSeconds),
+  /** Whom to believe about X-Forwarded-For: unset, no one; `true`, any; a number of proxies; or addresses/subnets. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value) => (!value || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { UserRow } from './db/models/user';
+import type { Limits } from './limits';
 import { Loaders } from './loaders';
 import { authenticate } from './services/auth';
 
@@ -13,15 +14,22 @@ export interface Context {
   loaders: Loaders;
   /** How long a new sign-in token lives. */
   tokenTtlSeconds: number;
+  /** The address the request came from (behind a trusted proxy, the one it forwarded for). */
+  clientAddress: string;
+  limits: Limits;
 }
+
+/** What the HTTP layer knows of a request besides its token. */
+export type RequestOrigin = Pick<Context, 'clientAddress' | 'limits'>;
 
 /** Reads the bearer token (one SQL statement when present) and gives the request fresh loaders. */
 export async function buildContext(
   sequelize: Sequelize,
   tokenTtlSeconds: number,
   authorization: string | undefined,
+  origin: RequestOrigin,
 ): Promise<Context> {
   const session = await authenticate(authorization);
   const viewer = session?.user ?? null;
-  return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(), tokenTtlSeconds };
+  return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(), tokenTtlSeconds, ...origin };
 }

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'SERVICE_UNAVAILABLE'
   | 'TIMEOUT'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Codes of failures that wrote nothing and may pass when the same request is sent again later. */
@@ -32,6 +33,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldProblem[],
+    /** More for the client to act on, e.g. { retryAfterSeconds } (shown as extensions). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -2,6 +2,7 @@ import { explorerEnabled, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
+import { limitsOf } from './limits';
 import { logger } from './logger';
 import { createServer } from './server';
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     explorer: explorerEnabled(config),
+    limits: limitsOf(config),
+    trustProxy: config.TRUST_PROXY,
   });
   const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);

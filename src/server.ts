@@ -18,6 +18,13 @@ import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
 import { assignRequestId } from './observe/request-id';
 import { tracePlugin, traceRequests } from './observe/requests';
+import { costLimitPlugin } from './graphql/cost';
+import { operationLimitRules } from './graphql/limits';
+import { knownRootTypesRule } from './graphql/root-types';
+import { withoutSuggestions } from './graphql/suggestions';
+import { DEFAULT_LIMITS, type Limits } from './limits';
+import { answerErrorsInJson } from './http/errors';
+import { allowGraphQLMethods, limitJsonNesting, requireUtf8 } from './http/guards';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -31,6 +38,10 @@ export interface ServerDeps {
   resolvers?: Resolvers;
   /** Where request log lines go; the process's logger when not given (tests pass one to read them). */
   logger?: Logger;
+  /** Request limits; any left out keep their defaults (src/limits.ts). */
+  limits?: Partial<Limits>;
+  /** Express's `trust proxy`: whom to believe about X-Forwarded-For; by default no one (the socket's address). */
+  trustProxy?: boolean | number | string;
 }
 
 export interface RunningServer {
@@ -44,12 +55,17 @@ export const BODY_LIMIT = '100kb';
 /** The HTTP server with Apollo mounted at /graphql; `listen` starts it (port 0 picks a free one). */
 export async function createServer(deps: ServerDeps) {
   const app = express();
+  app.set('trust proxy', deps.trustProxy ?? false);
   const httpServer = http.createServer(app);
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
-    formatError,
+    formatError: deps.production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
+    // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [knownRootTypesRule, ...operationLimitRules(limits)],
     // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
     // the server and kill the process with the signal again before the pool is closed.
     stopOnTerminationSignals: false,
@@ -57,6 +73,7 @@ export async function createServer(deps: ServerDeps) {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.shutdownGraceMs }),
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(limits.maxCost),
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -71,21 +88,27 @@ export async function createServer(deps: ServerDeps) {
   app.use(assignRequestId);
   app.get('/metrics', metrics.handler);
   app.use(healthRoutes(deps.sequelize));
+  // Before the explorer's routes, whose router would answer OPTIONS /graphql itself.
+  app.use('/graphql', allowGraphQLMethods);
   if (deps.explorer) app.use(explorerRoutes());
   app.use(
     '/graphql',
     traceRequests(deps.logger ?? processLogger, metrics),
+    requireUtf8,
     express.json({ limit: BODY_LIMIT }),
+    limitJsonNesting,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization);
+          const origin = { clientAddress: req.ip ?? 'unknown', limits };
+          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization, origin);
         } catch (error) {
           throw toContextError(error);
         }
       },
     }),
   );
+  answerErrorsInJson(app); // last: after every route
 
   return {
     listen(port: number, host?: string): Promise<RunningServer> {

@@ -44,12 +44,14 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
 }
 
 function prepare(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Run {
+  const byGraphQLJs: Run = (context, variables) => execute({ schema, document, operationName, contextValue: context, variableValues: variables });
+  // Mutations run with graphql-js: when one fails and nulls the answer, graphql-js runs none of those after
+  // it, where graphql-jit would still run (and commit) them. Their cost is the database's anyway.
+  if (operation.operation !== 'query') return byGraphQLJs;
   const compiled = compileQuery(schema, document, operationName);
-  if (!isCompiledQuery(compiled)) {
-    // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
-    // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.
-    return (context, variables) => execute({ schema, document, operationName, contextValue: context, variableValues: variables });
-  }
+  // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
+  // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.
+  if (!isCompiledQuery(compiled)) return byGraphQLJs;
   return async (context, variables) => {
     if (operation.variableDefinitions?.length) {
       // graphql-js judges the variables, so bad ones get its errors (which Apollo makes BAD_USER_INPUT

@@ -22,6 +22,7 @@ export function toGraphQLError(error: AppError): GraphQLError {
     extensions: {
       code: error.code,
       ...(error.fields && { fields: error.fields }),
+      ...error.details,
       ...(retryable && { retryable }),
       ...(status && { http: { status, headers } }),
     },
@@ -41,20 +42,37 @@ export function toContextError(error: unknown): unknown {
   return toGraphQLError(appError);
 }
 
-/** graphql-js reports a bad variable as: Variable "$input" got invalid value … at "input.posts[3].title"; why */
-const VARIABLE_PROBLEM = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; (.*)$/s;
+/** graphql-js reports a bad variable as: Variable "$input" got invalid value … [at "input.posts[3].title"]; why */
+const VARIABLE_PROBLEM = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s;
+/** An unknown or missing input field is named only in the reason: Field "bogus" is not defined by type "X". */
+const NAMED_FIELD = /^Field "([^"]+)" (?:is not defined by type|of required type)/;
 
-/** The field path of a variable coercion error, relative to the variable (so `input.title` is ["title"]). */
+/**
+ * The field path of a variable coercion error. Like the services' paths it starts at the field's
+ * arguments, the variable standing for its argument (`$where` → ["where", "bogus"]), but leaves `input`
+ * out (so `input.title` is ["title"]); a problem with a whole variable (`$first: 1e10`) names the variable.
+ */
 function variableFields(message: string): FieldProblem[] | undefined {
   const match = VARIABLE_PROBLEM.exec(message);
   if (!match) return undefined;
-  const [, variable, location, reason] = match as unknown as [string, string, string, string];
-  const path = location
+  const [, variable, location, reason] = match as unknown as [string, string, string | undefined, string];
+  const path: (string | number)[] = (location ?? '')
     .split(/\.|\[(\d+)\]/)
     .filter((part) => part !== undefined && part !== '')
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   if (path[0] === variable) path.shift();
-  return [{ path, message: reason }];
+  if (variable !== 'input') path.unshift(variable);
+  const field = NAMED_FIELD.exec(reason)?.[1];
+  if (field) path.push(field);
+  return [{ path: path.length ? path : [variable], message: reason }];
+}
+
+/** The code a validation rule gave its error (a limit's), which Apollo replaces with GRAPHQL_VALIDATION_FAILED. */
+function ruleCode(error: unknown): unknown {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  return error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED && original instanceof GraphQLError
+    ? original.extensions.code
+    : undefined;
 }
 
 /**
@@ -69,8 +87,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { http: _http, ...extensions } = toGraphQLError(appError).extensions;
     return { ...formatted, message: appError.message, extensions };
   }
-  const code = formatted.extensions?.code;
+  const code = ruleCode(error) ?? formatted.extensions?.code;
   if (code && code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {
+    if (code !== formatted.extensions?.code) return { ...formatted, extensions: { ...formatted.extensions, code } };
     const fields = code === ApolloServerErrorCode.BAD_USER_INPUT ? variableFields(formatted.message) : undefined;
     return fields ? { ...formatted, extensions: { ...formatted.extensions, fields } } : formatted;
   }

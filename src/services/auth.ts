@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { Session } from '../db/models/session';
 import { User, type UserRow } from '../db/models/user';
 import { AppError, type FieldProblem } from '../errors';
+import { forgetLoginFailures } from './login-limits';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
@@ -75,11 +76,15 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResu
   return signIn(ctx, user);
 }
 
-/** Signs in; an unknown email costs the same time and gives the same error as a wrong password. */
+/**
+ * Signs in; an unknown email costs the same time (a hash is checked either way) and gives the same error
+ * as a wrong password. Attempts are counted beforehand (login-limits.ts: admitLogIn).
+ */
 export async function logIn(ctx: Context, input: LogInInput): Promise<AuthResult> {
   const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email) });
   const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !matches) throw new AppError('UNAUTHENTICATED', 'the email or the password is wrong');
+  await forgetLoginFailures(input.email);
   return signIn(ctx, user);
 }
 

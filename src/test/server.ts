@@ -1,5 +1,4 @@
-import type { Logger } from '../logger';
-import { createServer, type RunningServer } from '../server';
+import { createServer, type RunningServer, type ServerDeps } from '../server';
 import { testDb } from './database';
 
 export interface GraphQLResponse<Data = Record<string, any>> {
@@ -19,7 +18,7 @@ export interface TestClient {
 }
 
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
-export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolean; logger?: Logger } = {}): TestClient {
+export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}): TestClient {
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
@@ -40,9 +39,9 @@ export function useServer(options: { tokenTtlSeconds?: number; explorer?: boolea
     const server = await createServer({
       sequelize: testDb().sequelize,
       production: false,
-      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-      explorer: options.explorer ?? true,
-      logger: options.logger,
+      tokenTtlSeconds: 3600,
+      explorer: true,
+      ...options,
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;

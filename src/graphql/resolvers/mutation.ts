@@ -3,6 +3,7 @@ import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
 import { logIn, logOut, signUp } from '../../services/auth';
+import { admitLogIn } from '../../services/login-limits';
 import { createPost, createPosts, deletePost, restorePost, updatePost } from '../../services/posts';
 import { deleteViewer, updateViewer } from '../../services/users';
 import type { MutationResolvers } from '../generated/resolvers';
@@ -32,7 +33,7 @@ function transactional(resolvers: MutationResolvers): MutationResolvers {
   return Object.fromEntries(wrapped) as MutationResolvers;
 }
 
-export const Mutation = transactional({
+const inTransactions = transactional({
   signUp: (_, { input }, ctx) => signUp(ctx, input),
   logIn: (_, { input }, ctx) => logIn(ctx, input),
   logOut: (_, __, ctx) => logOut(ctx),
@@ -44,3 +45,12 @@ export const Mutation = transactional({
   deletePost: async (_, { input }, ctx) => ({ post: await deletePost(ctx, input.id) }),
   restorePost: async (_, { input }, ctx) => ({ post: await restorePost(ctx, input.id) }),
 });
+
+export const Mutation: MutationResolvers = {
+  ...inTransactions,
+  // The attempt is counted before the transaction starts: a failed logIn rolls its transaction back.
+  logIn: async (parent, args, ctx, info) => {
+    await admitLogIn(ctx, args.input.email);
+    return (inTransactions.logIn as AnyResolver)(parent, args, ctx, info) as ReturnType<typeof logIn>;
+  },
+};

@@ -1,0 +1,47 @@
+import type { Config } from './config';
+
+/**
+ * What one request may ask of the server. The defaults live here; each one can be changed through the
+ * environment (config.ts), and the README's "Security and limits" lists them with the error a client sees.
+ */
+export interface Limits {
+  /** Nesting of fields (DEPTH_LIMIT_EXCEEDED). */
+  maxDepth: number;
+  /** Aliased fields in an operation, `__typename` included (ALIAS_LIMIT_EXCEEDED). */
+  maxAliases: number;
+  /** Lexical tokens in a document (GRAPHQL_PARSE_FAILED). */
+  maxTokens: number;
+  /** Directives in an operation (DIRECTIVE_LIMIT_EXCEEDED). */
+  maxDirectives: number;
+  /** Objects an answer may hold, page sizes multiplied out (COST_LIMIT_EXCEEDED). */
+  maxCost: number;
+  /** logIn attempts per email address within the window (TOO_MANY_REQUESTS). */
+  loginAttemptsPerEmail: number;
+  /** logIn attempts per client address within the window (TOO_MANY_REQUESTS). */
+  loginAttemptsPerClient: number;
+  loginWindowSeconds: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  maxDepth: 8,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxDirectives: 20,
+  maxCost: 25_000,
+  loginAttemptsPerEmail: 5,
+  loginAttemptsPerClient: 20,
+  loginWindowSeconds: 15 * 60,
+};
+
+export function limitsOf(config: Config): Limits {
+  return {
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+    maxCost: config.GRAPHQL_MAX_COST,
+    loginAttemptsPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
+    loginAttemptsPerClient: config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
+    loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+  };
+}
