@@ -7,7 +7,7 @@ import { createDatabase } from './db/admin';
 import { connectDatabase, type Database, type DatabaseOptions } from './db/database';
 import { migrateUp } from './db/migrator';
 import { createServer, type RunningServer } from './server';
-import { poolOf, poolSettled, waitFor } from './test/faults';
+import { poolOf, poolSettled, quietDroppedConnectionWarnings, waitFor } from './test/faults';
 import { startPostgresProcess, type PostgresProcess } from './test/postgres-process';
 import { expectWholeBatches, retryableFailures, startWriters, type Tally } from './test/writers';
 
@@ -25,16 +25,10 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-faults-'));
   postgres = await startPostgresProcess(path.join(dir, 'data'));
   await createDatabase(postgres.url('postgres'), DATABASE);
-  // Sequelize says on the console each time it drops a connection that died under a COMMIT or ROLLBACK:
-  // expected here by the dozen. Anything else it says still shows.
-  const warn = console.warn.bind(console);
-  jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
-    if (!/^(Rolling back|Committing) transaction .* failed with error/.test(String(args[0]))) warn(...args);
-  });
 }, 120_000);
+quietDroppedConnectionWarnings();
 
 afterAll(async () => {
-  jest.restoreAllMocks();
   await postgres.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -2,7 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { toAppError } from '../errors';
 import { testDb, useDatabaseOptions } from '../test/database';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { outsideClient, poolOf, poolSettled, waitFor } from '../test/faults';
+import { outsideClient, poolOf, poolSettled, quietDroppedConnectionWarnings, waitFor } from '../test/faults';
 import { useServer } from '../test/server';
 import { Post } from './models/post';
 import { inTransaction } from './transaction';
@@ -10,6 +10,7 @@ import { inTransaction } from './transaction';
 // Short timeouts, so the tests wait little; the outside client that holds locks has none.
 useDatabaseOptions({ poolMax: 3, statementTimeoutMs: 1000, idleInTransactionTimeoutMs: 500 });
 const api = useServer();
+quietDroppedConnectionWarnings();
 const sequelize = () => testDb().sequelize;
 
 const UPDATE = `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title version } } }`;

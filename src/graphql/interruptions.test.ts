@@ -3,10 +3,11 @@ import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { testDb } from '../test/database';
 import { aPublishedPost, aSignedInUser } from '../test/factories';
-import { blockedBackends, outsideClient, poolSettled } from '../test/faults';
+import { blockedBackends, outsideClient, poolSettled, quietDroppedConnectionWarnings } from '../test/faults';
 import { useServer } from '../test/server';
 
 const api = useServer();
+quietDroppedConnectionWarnings();
 const DELETE_VIEWER = `mutation { deleteViewer { user { id } } }`;
 
 /**

@@ -3,6 +3,20 @@ import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { testDatabaseUrl } from './database';
 
+/**
+ * Sequelize tells the console each time it drops a connection that died under a COMMIT or ROLLBACK: what
+ * the fault tests cause on purpose. This keeps those lines out of the test output; anything else still shows.
+ */
+export function quietDroppedConnectionWarnings(): void {
+  const warn = console.warn.bind(console);
+  beforeAll(() => {
+    jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+      if (!/^(Rolling back|Committing) transaction .* failed with error/.test(String(args[0]))) warn(...args);
+    });
+  });
+  afterAll(() => jest.restoreAllMocks());
+}
+
 /** The pool's own counters: connections lent out, open in all, and requests waiting for one. */
 export function poolOf(sequelize: Sequelize): { using: number; size: number; waiting: number } {
   return (sequelize.connectionManager as unknown as { pool: { using: number; size: number; waiting: number } }).pool;
