@@ -43,11 +43,12 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
   };
 }
 
-function prepare(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Run {
+function prepare(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined, operationName: string | undefined): Run {
   const byGraphQLJs: Run = (context, variables) => execute({ schema, document, operationName, contextValue: context, variableValues: variables });
   // Mutations run with graphql-js: when one fails and nulls the answer, graphql-js runs none of those after
   // it, where graphql-jit would still run (and commit) them. Their cost is the database's anyway.
-  if (operation.operation !== 'query') return byGraphQLJs;
+  // (Also when no operation has the requested name: graphql-js answers that in its own words.)
+  if (operation?.operation !== 'query') return byGraphQLJs;
   const compiled = compileQuery(schema, document, operationName);
   // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
   // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.

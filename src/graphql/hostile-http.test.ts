@@ -52,6 +52,16 @@ describe('malformed bodies: 400 BAD_REQUEST in JSON, never an HTML page', () => 
     await expectRefused(await post(body), 400, 'BAD_REQUEST');
   });
 
+  it.each([
+    ['a query', '{ posts { totalCount } }'],
+    ['a mutation', CREATE],
+  ])('an operationName that names no operation of %s: 400 in JSON, nothing run', async (_, query) => {
+    const response = await post(JSON.stringify({ query, operationName: 'Nope' }));
+    expect(response.status).toBe(400);
+    expect(response.text).toMatch(/Unknown operation named \\"Nope\\"/);
+    expect(await dataSnapshot()).toEqual(before);
+  });
+
   it('a body whose JSON nests thousands of levels deep (it would overflow the stack of variable coercion)', async () => {
     const deep = '{"NOT":'.repeat(10_000) + '{}' + '}'.repeat(10_000);
     const body = `{"query":"query ($w: PostWhere) { posts(where: $w) { totalCount } }","variables":{"w":${deep}}}`;
