@@ -141,14 +141,18 @@ describe('under load', () => {
     try {
       await waitFor('writes before the terminations', acknowledgedAtLeast(load.tally, 30));
       // Sessions of the server that are inside a transaction (between BEGIN and COMMIT, or in a statement).
-      await waitFor('30 sessions terminated mid-transaction', async () => {
-        const { rows } = await served.admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      await waitFor(
+        '30 sessions terminated mid-transaction',
+        async () => {
+          const { rows } = await served.admin.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
-        );
-        terminated += rows.length;
-        return terminated >= 30;
-      }, 60_000);
+          );
+          terminated += rows.length;
+          return terminated >= 30;
+        },
+        60_000,
+      );
       const acknowledged = load.tally.acknowledged.length;
       await waitFor('writes after the terminations', acknowledgedAtLeast(load.tally, acknowledged + 30));
     } finally {

@@ -42,7 +42,11 @@ async function signalDuringRequest(served: Served, lockHolder: pg.Client, signal
   await blockedBackends(lockHolder);
 
   served.child.kill(signal);
-  const refused = () => fetch(new URL('/healthz', served.url)).then(() => false, () => true);
+  const refused = () =>
+    fetch(new URL('/healthz', served.url)).then(
+      () => false,
+      () => true,
+    );
   await waitFor('the server to refuse new connections', refused);
   expect(served.child.exitCode).toBeNull(); // still finishing the request in flight
   await lockHolder.query('ROLLBACK');

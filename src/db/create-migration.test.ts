@@ -25,9 +25,13 @@ describe('npm run migration:create', () => {
     expect(list.map((m) => m.name)).toEqual([...migrations.map((m) => m.name), name]);
     expect([...list.map((m) => m.name)].sort().at(-1)).toBe(name);
     expect(typeof list.at(-1)!.up).toBe('function');
-    await withScratchDatabase('create_migration', async (sequelize) => {
-      expect(await migrationStatus(sequelize, list)).toEqual({ executed: migrations.map((m) => m.name), pending: [name] });
-    }, { migrated: true });
+    await withScratchDatabase(
+      'create_migration',
+      async (sequelize) => {
+        expect(await migrationStatus(sequelize, list)).toEqual({ executed: migrations.map((m) => m.name), pending: [name] });
+      },
+      { migrated: true },
+    );
   });
 
   it('names it after the newest migration when the clock is behind it', () => {

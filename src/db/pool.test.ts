@@ -25,9 +25,7 @@ async function post(body: object, token?: string) {
 describe('a pool with fewer connections than requests', () => {
   it('queues the requests and answers every one', async () => {
     const { token } = await aSignedInUser();
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => api.gql(CREATE, { input: { title: `queued ${i}` } }, { token })),
-    );
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => api.gql(CREATE, { input: { title: `queued ${i}` } }, { token })));
     expect(answers.filter((answer) => answer.status === 200 && answer.data?.createPost.post.id)).toHaveLength(40);
     expect(await Post.count()).toBe(40);
     await poolSettled(sequelize());
@@ -44,7 +42,10 @@ describe('a pool with fewer connections than requests', () => {
     try {
       expect(poolOf(sequelize()).using).toBe(2);
       // A query waits in the resolver, a signed-in request already while its token is read (the context).
-      for (const [body, bearer] of [[{ query: COUNT }, undefined], [{ query: CREATE, variables: { input: { title: 'waits' } } }, token]] as const) {
+      for (const [body, bearer] of [
+        [{ query: COUNT }, undefined],
+        [{ query: CREATE, variables: { input: { title: 'waits' } } }, token],
+      ] as const) {
         const answer = await post(body, bearer);
         expect(answer.status).toBe(503);
         expect(answer.retryAfter).toBe('1');

@@ -111,10 +111,11 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     const post = await aPublishedPost(user, { title: 'Primary title' });
     await aReplicaUser(user.id, 'Replica Ada');
     // The replica's copy of the post is at another version: read there, the update would be a CONFLICT.
-    await sql(replicaUrl, `INSERT INTO posts (id, title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ($1, 'Replica title', 'old', true, 5, $2, now(), now())`, [
-      post.id,
-      user.id,
-    ]);
+    await sql(
+      replicaUrl,
+      `INSERT INTO posts (id, title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ($1, 'Replica title', 'old', true, 5, $2, now(), now())`,
+      [post.id, user.id],
+    );
 
     const { data, errors } = await gql(
       `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title content version author { name } } } }`,

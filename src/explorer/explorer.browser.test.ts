@@ -80,7 +80,10 @@ it(
     expect(result).toContain('"totalCount": 2');
     await page.screenshot({ path: SCREENSHOT });
     // The schema came through introspection: the documentation lists the API's root types.
-    await page.getByRole('button', { name: /Documentation Explorer/ }).first().click();
+    await page
+      .getByRole('button', { name: /Documentation Explorer/ })
+      .first()
+      .click();
     await page.locator('.graphiql-doc-explorer').getByText('Mutation').first().waitFor();
 
     expect(requests.length).toBeGreaterThan(4);

@@ -68,7 +68,10 @@ describe('a mutation interrupted halfway', () => {
     expect(await stopped.answer).toMatchObject({ name: 'AbortError' });
     await stopped.release();
     await poolSettled(testDb().sequelize);
-    expect([{ users: 1, posts: 3 }, { users: 0, posts: 0 }]).toContainEqual(await accountRows());
+    expect([
+      { users: 1, posts: 3 },
+      { users: 0, posts: 0 },
+    ]).toContainEqual(await accountRows());
     expect(await api.gql(`{ posts { totalCount } }`)).toMatchObject({ status: 200 });
   });
 });

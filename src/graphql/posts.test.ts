@@ -41,7 +41,7 @@ describe('post(id) and visibility', () => {
     expect((await api.gql(POST, { id: String(deleted.id) }, { token })).data!.post.deletedAt).toEqual(expect.any(String));
   });
 
-  it('lists only published posts, and the viewer\'s own drafts, newest first; totalCount counts the same set', async () => {
+  it("lists only published posts, and the viewer's own drafts, newest first; totalCount counts the same set", async () => {
     const { user: me, token } = await aSignedInUser();
     const other = await aUser();
     const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));

@@ -43,13 +43,15 @@ describe('request ids', () => {
     },
   );
 
-  it.each([['too long', 'x'.repeat(129)], ['spaces', 'a b'], ['a forged log line', 'a\\n{"level":60}'], ['empty', '']])(
-    'replaces an unusable x-request-id (%s) with a generated one',
-    async (_why, given) => {
-      const { id } = await send(FEED, {}, { 'x-request-id': given });
-      expect(id).toMatch(UUID);
-    },
-  );
+  it.each([
+    ['too long', 'x'.repeat(129)],
+    ['spaces', 'a b'],
+    ['a forged log line', 'a\\n{"level":60}'],
+    ['empty', ''],
+  ])('replaces an unusable x-request-id (%s) with a generated one', async (_why, given) => {
+    const { id } = await send(FEED, {}, { 'x-request-id': given });
+    expect(id).toMatch(UUID);
+  });
 
   it('generates a new id for every request that sends none', async () => {
     const [a, b] = await Promise.all([send(FEED), send(FEED)]);

@@ -1,16 +1,7 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
-import {
-  parseList,
-  selectPage,
-  toConnection,
-  type Connection,
-  type ListArgs,
-  type ListRequest,
-  type ListSelection,
-  type ListSource,
-} from '../lists';
+import { parseList, selectPage, toConnection, type Connection, type ListArgs, type ListRequest, type ListSelection, type ListSource } from '../lists';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
@@ -67,12 +58,7 @@ export async function listPosts(ctx: Context, args: ListArgs, selection: ListSel
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
-export async function listPostsOfAuthor(
-  ctx: Context,
-  authorId: number,
-  args: ListArgs,
-  selection: ListSelection,
-): Promise<Connection<PostRow>> {
+export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
   const request = parseList(args, POST_LIST, selection);
   const found = await ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId').load(authorId);
   return toConnection(found, request.page);

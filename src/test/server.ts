@@ -4,7 +4,11 @@ import { testDb } from './database';
 export interface GraphQLResponse<Data = Record<string, any>> {
   status: number;
   data?: Data | null;
-  errors?: { message: string; path?: (string | number)[]; extensions: { code: string; fields?: { path: (string | number)[]; message: string }[]; [key: string]: unknown } }[];
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions: { code: string; fields?: { path: (string | number)[]; message: string }[]; [key: string]: unknown };
+  }[];
 }
 
 export interface TestClient {

@@ -78,9 +78,7 @@ export function startWriters(url: string, tokens: string[], workers: number): { 
  * there in part (an unacknowledged one may be there in full: its commit landed, its answer did not).
  */
 export async function expectWholeBatches(client: pg.Client, tally: Tally): Promise<void> {
-  const { rows } = await client.query<{ tag: string; count: number }>(
-    `SELECT split_part(title, '/', 1) AS tag, count(*)::int AS count FROM posts GROUP BY 1`,
-  );
+  const { rows } = await client.query<{ tag: string; count: number }>(`SELECT split_part(title, '/', 1) AS tag, count(*)::int AS count FROM posts GROUP BY 1`);
   const found = new Map(rows.map((row) => [row.tag, row.count]));
   expect(tally.acknowledged.filter((tag) => found.get(tag) !== POSTS_PER_BATCH)).toEqual([]);
   expect(rows.filter((row) => row.count !== POSTS_PER_BATCH)).toEqual([]);
