@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { testDb } from '../test/database';
@@ -28,7 +27,7 @@ async function deletionStoppedHalfway(send: (token: string) => Promise<unknown>)
     await lockHolder.query('ROLLBACK');
     await lockHolder.end();
   };
-  return { backend: backend!, answer, lockHolder: lockHolder as pg.Client, release };
+  return { backend: backend!, answer, lockHolder, release };
 }
 
 /** Rows of the viewer's account left: all of them or none, never some. */

@@ -1,5 +1,5 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
+import { statementsDuring, useServer, type GraphQLAnswer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
 
@@ -10,7 +10,7 @@ const USERS = `query ($first: Int, $last: Int, $where: UserWhere, $orderBy: [Use
   users(first: $first, last: $last, where: $where, orderBy: $orderBy) { totalCount nodes { name } } }`;
 
 const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
-const titles = (res: { data?: any }) => res.data!.posts.nodes.map((p: { title: string }) => p.title);
+const titles = (res: GraphQLAnswer) => res.data!.posts.nodes.map((p: { title: string }) => p.title);
 const codeOf = (res: { errors?: { extensions: { code: string } }[] }) => res.errors?.[0]?.extensions.code;
 
 async function postsTitled(...names: string[]) {

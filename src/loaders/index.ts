@@ -56,7 +56,7 @@ export class Loaders {
     let loader = this.lists.get(key) as DataLoader<number, Value> | undefined;
     if (!loader) {
       loader = new DataLoader(batch);
-      this.lists.set(key, loader as DataLoader<number, unknown>);
+      this.lists.set(key, loader);
     }
     return loader;
   }

@@ -75,7 +75,7 @@ export async function createPost(ctx: Context, input: PostInput): Promise<PostRo
   const problems = await problemsOf(post);
   if (problems.length) throw AppError.badInput(problems);
   await post.save();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 /** Creates all the posts or none; every row is validated and each problem names its row. */
@@ -104,7 +104,7 @@ async function ownPost(ctx: Context, id: string, options: { includeDeleted: bool
   const viewer = requireViewer(ctx);
   const postId = parseId(id);
   const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
-  if (!post || !mayView(ctx, post.get({ plain: true }) as PostRow)) throw new AppError('NOT_FOUND', `no post ${id}`);
+  if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${id}`);
   if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${id} belongs to someone else`);
   return post;
 }
@@ -121,18 +121,18 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
   if (problems.length) throw AppError.badInput(problems);
   // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
   await post.save();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 /** Soft-deletes (paranoid): the author can still see and restore it. Deleting twice changes nothing. */
 export async function deletePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
   if (!post.isSoftDeleted()) await post.destroy();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 export async function restorePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
   if (post.isSoftDeleted()) await post.restore();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
