@@ -5,7 +5,10 @@ import type { Migration } from '../src/db/migrator';
 export const up: Migration = async ({ context: { queryInterface } }) => {
   await queryInterface.addIndex('posts', {
     name: 'posts_created_at_id',
-    fields: [{ name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }],
+    fields: [
+      { name: 'createdAt', order: 'DESC' },
+      { name: 'id', order: 'DESC' },
+    ],
   });
   await queryInterface.addIndex('users', { name: 'users_created_at_id', fields: ['createdAt', 'id'] });
 };

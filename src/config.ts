@@ -28,12 +28,21 @@ export const environment = z.object({
   DATABASE_READ_URLS: z
     .string()
     .default('')
-    .transform((urls) => urls.split(',').map((url) => url.trim()).filter(Boolean))
+    .transform((urls) =>
+      urls
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().url())),
   /** Where the embedded PostgreSQL keeps its data (ignored with DATABASE_URL). */
   EMBEDDED_PG_DIR: z.string().default(path.join(packageRoot, '.data', 'postgres')),
   /** How long a sign-in token stays valid. */
-  TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   /** Connections in the pool. */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   /** How long a request waits for a free connection before it fails with SERVICE_UNAVAILABLE. */

@@ -23,12 +23,7 @@ export interface Context {
 export type RequestOrigin = Pick<Context, 'clientAddress' | 'limits'>;
 
 /** Reads the bearer token (one SQL statement when present) and gives the request fresh loaders. */
-export async function buildContext(
-  sequelize: Sequelize,
-  tokenTtlSeconds: number,
-  authorization: string | undefined,
-  origin: RequestOrigin,
-): Promise<Context> {
+export async function buildContext(sequelize: Sequelize, tokenTtlSeconds: number, authorization: string | undefined, origin: RequestOrigin): Promise<Context> {
   const session = await authenticate(authorization);
   const viewer = session?.user ?? null;
   return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(), tokenTtlSeconds, ...origin };

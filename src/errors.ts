@@ -1,10 +1,4 @@
-import {
-  AggregateError as SequelizeAggregateError,
-  BulkRecordError,
-  OptimisticLockError,
-  UniqueConstraintError,
-  ValidationError,
-} from 'sequelize';
+import { AggregateError as SequelizeAggregateError, BulkRecordError, OptimisticLockError, UniqueConstraintError, ValidationError } from 'sequelize';
 import { faultOf } from './db/faults';
 
 export type ErrorCode =
@@ -63,9 +57,7 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof ValidationError) return AppError.badInput(validationProblems(error));
   if (error instanceof SequelizeAggregateError) {
     const items = error.errors.filter((e): e is BulkRecordError => e instanceof BulkRecordError);
-    const problems = items.flatMap((item) =>
-      item.errors instanceof ValidationError ? validationProblems(item.errors) : [],
-    );
+    const problems = items.flatMap((item) => (item.errors instanceof ValidationError ? validationProblems(item.errors) : []));
     if (problems.length) return AppError.badInput(problems);
   }
   const fault = faultOf(error);

@@ -10,6 +10,7 @@ import { createServer, type RunningServer } from './server';
 import { poolOf, poolSettled, quietDroppedConnectionWarnings, waitFor } from './test/faults';
 import { startPostgresProcess, type PostgresProcess } from './test/postgres-process';
 import { expectWholeBatches, retryableFailures, startWriters, type Tally } from './test/writers';
+import type { GraphQLAnswer } from './test/server';
 
 /**
  * The fault suite: real faults under real load, against a PostgreSQL of this file's own (so stopping it
@@ -53,7 +54,7 @@ async function serve(options: DatabaseOptions): Promise<Served> {
   for (let i = 0; i < 3; i += 1) {
     const query = `mutation { signUp(input: { email: "writer${i}@example.com", password: "correct horse" }) { token } }`;
     const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    tokens.push(((await response.json()) as any).data.signUp.token);
+    tokens.push(((await response.json()) as GraphQLAnswer<{ signUp: { token: string } }>).data!.signUp.token);
   }
   const admin = new pg.Client(postgres.url(DATABASE));
   await admin.connect();
@@ -141,14 +142,18 @@ describe('under load', () => {
     try {
       await waitFor('writes before the terminations', acknowledgedAtLeast(load.tally, 30));
       // Sessions of the server that are inside a transaction (between BEGIN and COMMIT, or in a statement).
-      await waitFor('30 sessions terminated mid-transaction', async () => {
-        const { rows } = await served.admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      await waitFor(
+        '30 sessions terminated mid-transaction',
+        async () => {
+          const { rows } = await served.admin.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
-        );
-        terminated += rows.length;
-        return terminated >= 30;
-      }, 60_000);
+          );
+          terminated += rows.length;
+          return terminated >= 30;
+        },
+        60_000,
+      );
       const acknowledged = load.tally.acknowledged.length;
       await waitFor('writes after the terminations', acknowledgedAtLeast(load.tally, acknowledged + 30));
     } finally {

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { testDb, useDatabaseOptions } from './test/database';
 import { aPublishedPost, aSignedInUser } from './test/factories';
 import { poolOf, poolSettled } from './test/faults';
-import { useServer } from './test/server';
+import { useServer, type GraphQLAnswer } from './test/server';
 
 // The server's own pool size (DB_POOL_MAX's default), far below the load's 64 connections.
 useDatabaseOptions({ poolMax: 10 });
@@ -42,7 +42,7 @@ describe('under sustained load', () => {
             return { ...request, body, headers: { ...request.headers, authorization: `Bearer ${token}` } };
           },
           onResponse: (status, body) => {
-            const id = status === 200 ? (JSON.parse(body) as any).data?.createPost?.post?.id : undefined;
+            const id = status === 200 ? (JSON.parse(body) as GraphQLAnswer).data?.createPost?.post?.id : undefined;
             if (id) acknowledged.add(Number(id));
             else failed.push(`${status} ${body.slice(0, 300)}`);
           },

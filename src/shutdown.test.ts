@@ -7,6 +7,7 @@ import { testDatabaseUrl } from './test/database';
 import { aPublishedPost, aSignedInUser } from './test/factories';
 import { blockedBackends, outsideClient, waitFor } from './test/faults';
 import { spawnTypeScript, type Spawned } from './test/spawn';
+import type { GraphQLAnswer } from './test/server';
 
 interface Served extends Spawned {
   url: string;
@@ -42,7 +43,11 @@ async function signalDuringRequest(served: Served, lockHolder: pg.Client, signal
   await blockedBackends(lockHolder);
 
   served.child.kill(signal);
-  const refused = () => fetch(new URL('/healthz', served.url)).then(() => false, () => true);
+  const refused = () =>
+    fetch(new URL('/healthz', served.url)).then(
+      () => false,
+      () => true,
+    );
   await waitFor('the server to refuse new connections', refused);
   expect(served.child.exitCode).toBeNull(); // still finishing the request in flight
   await lockHolder.query('ROLLBACK');
@@ -83,7 +88,7 @@ describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
       await lockHolder.connect();
       const gql = async (query: string, token?: string) => {
         const headers = { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) };
-        return ((await (await fetch(served.url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as any).data;
+        return ((await (await fetch(served.url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as GraphQLAnswer).data!;
       };
       const { token } = (await gql(`mutation { signUp(input: { email: "ada@example.com", password: "correct horse" }) { token } }`)).signUp;
       const { id } = (await gql(`mutation { createPost(input: { title: "before" }) { post { id } } }`, token)).createPost.post;

@@ -28,25 +28,27 @@ interface NestedRow {
  */
 export function startFloor(databaseUrl: string, poolMax: number, onStatement: () => void) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  // Never rejects: a failure is answered with a 500.
+  const answer = async (res: http.ServerResponse) => {
+    try {
+      onStatement();
+      const { rows } = await pool.query<NestedRow>(NESTED_SQL);
+      const users = new Map<number, { name: string | null; posts: { totalCount: number; nodes: object[] } }>();
+      for (const row of rows) {
+        let user = users.get(row.id);
+        if (!user) users.set(row.id, (user = { name: row.name, posts: { totalCount: row.total, nodes: [] } }));
+        if (row.title !== null) user.posts.nodes.push({ title: row.title, author: { name: row.name } });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { users: { nodes: [...users.values()] } } }));
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: String(error) }] }));
+    }
+  };
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', async () => {
-      try {
-        onStatement();
-        const { rows } = await pool.query<NestedRow>(NESTED_SQL);
-        const users = new Map<number, { name: string | null; posts: { totalCount: number; nodes: object[] } }>();
-        for (const row of rows) {
-          let user = users.get(row.id);
-          if (!user) users.set(row.id, (user = { name: row.name, posts: { totalCount: row.total, nodes: [] } }));
-          if (row.title !== null) user.posts.nodes.push({ title: row.title, author: { name: row.name } });
-        }
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { users: { nodes: [...users.values()] } } }));
-      } catch (error) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: String(error) }] }));
-      }
-    });
+    req.on('end', () => void answer(res));
   });
   return new Promise<{ url: string; stop(): Promise<void> }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   const seeded = await seedBenchmarkData(db.sequelize, { users: Number(values.users), posts: Number(values.posts) });
   console.log(seeded === 'reused' ? 'reusing the data set already seeded' : 'seeded the data set');
 
-  const [writer] = await User.findOrCreate({ where: { email: 'writer@bench.example' }, defaults: { email: 'writer@bench.example', name: 'Writer', passwordHash: '-' } });
+  const [writer] = await User.findOrCreate({
+    where: { email: 'writer@bench.example' },
+    defaults: { email: 'writer@bench.example', name: 'Writer', passwordHash: '-' },
+  });
   // Every target starts from the same data: the posts createPost wrote are removed, and the table vacuumed.
   const removeWrites = async () => {
     await Post.destroy({ where: { authorId: { [Op.eq]: writer.id } }, force: true });
@@ -56,11 +59,16 @@ async function main(): Promise<void> {
   await removeWrites(); // an interrupted run may have left some
   const { token } = await startSession(writer.id, 3600);
   const postIds = (
-    await db.sequelize.query<{ id: number }>('SELECT id FROM posts WHERE published AND "deletedAt" IS NULL ORDER BY random() LIMIT 5000', { type: QueryTypes.SELECT })
+    await db.sequelize.query<{ id: number }>('SELECT id FROM posts WHERE published AND "deletedAt" IS NULL ORDER BY random() LIMIT 5000', {
+      type: QueryTypes.SELECT,
+    })
   ).map((row) => row.id);
 
   const random = randomNumbers(7);
-  const body = (key: OperationKey, variables: () => object = () => ({})) => () => JSON.stringify({ query: OPERATIONS[key].query, variables: variables() });
+  const body =
+    (key: OperationKey, variables: () => object = () => ({})) =>
+    () =>
+      JSON.stringify({ query: OPERATIONS[key].query, variables: variables() });
   const loads: Record<OperationKey, Load> = {
     postById: { operation: 'postById', body: body('postById', () => ({ id: String(postIds[Math.floor(random() * postIds.length)]) })) },
     feed: { operation: 'feed', body: body('feed') },
@@ -84,7 +92,9 @@ async function main(): Promise<void> {
       for (const c of connections) {
         const m = await measure(target, loads[key], c, seconds);
         measurements.push(m);
-        console.log(`${name.padEnd(6)} ${key.padEnd(10)} c=${String(c).padEnd(3)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  ${m.statementsPerRequest.toFixed(2)} SQL/req  ${m.errors} errors`);
+        console.log(
+          `${name.padEnd(6)} ${key.padEnd(10)} c=${String(c).padEnd(3)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  ${m.statementsPerRequest.toFixed(2)} SQL/req  ${m.errors} errors`,
+        );
       }
     }
     if (name === 'server' && memorySeconds > 0) memory = await memoryRun(target, loads.nested, Math.max(...connections), memorySeconds);

@@ -29,13 +29,7 @@ const CALIBRATION_REQUESTS = 5;
  * Drives a target over HTTP with autocannon for a fixed time at a fixed concurrency; `sample`, when
  * given, receives the target's counters once a second while the load runs.
  */
-export async function measure(
-  target: Target,
-  load: Load,
-  connections: number,
-  seconds: number,
-  sample?: (stats: Stats) => void,
-): Promise<Measurement> {
+export async function measure(target: Target, load: Load, connections: number, seconds: number, sample?: (stats: Stats) => void): Promise<Measurement> {
   const headers = { 'content-type': 'application/json', ...(load.token && { authorization: `Bearer ${load.token}` }) };
   await settled(target);
   await target.stats(true);

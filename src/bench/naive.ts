@@ -9,7 +9,10 @@ import type { Resolvers } from '../graphql/schema';
  * Sequelize servers often are: a finder per field and per parent, model instances, no DataLoader.
  * It answers the benchmark's operations (anonymous reads: published posts) and nothing more.
  */
-const newestFirst: [string, string][] = [['createdAt', 'DESC'], ['id', 'DESC']];
+const newestFirst: [string, string][] = [
+  ['createdAt', 'DESC'],
+  ['id', 'DESC'],
+];
 
 // A connection's COUNT runs when a client selects totalCount, through the connection resolvers below.
 const connection = <Row>(nodes: Row[], count: () => Promise<number>) => ({

@@ -88,7 +88,10 @@ export function chart(report: Report): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 90}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="16" font-size="13" font-weight="bold">Requests per second (${report.machine})</text>`,
-    ...conns.map((c, i) => `<rect x="${left + i * 120}" y="24" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${left + i * 120 + 14}" y="33">${c} connection${c === 1 ? '' : 's'}</text>`),
+    ...conns.map(
+      (c, i) =>
+        `<rect x="${left + i * 120}" y="24" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${left + i * 120 + 14}" y="33">${c} connection${c === 1 ? '' : 's'}</text>`,
+    ),
   ];
   rows.forEach((row, r) => {
     const [operation, target] = row.split('|');

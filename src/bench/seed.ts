@@ -6,9 +6,30 @@ import { hashPassword } from '../services/password';
 
 const TWO_YEARS = 2 * 365 * 24 * 3600 * 1000;
 const WORDS = [
-  'graphql', 'postgres', 'sequelize', 'cursor', 'index', 'batch', 'loader', 'schema', 'query', 'mutation', 'scope',
-  'migration', 'transaction', 'pool', 'replica', 'cache', 'latency', 'frontend', 'relay', 'apollo', 'node', 'types',
-  'notes', 'guide',
+  'graphql',
+  'postgres',
+  'sequelize',
+  'cursor',
+  'index',
+  'batch',
+  'loader',
+  'schema',
+  'query',
+  'mutation',
+  'scope',
+  'migration',
+  'transaction',
+  'pool',
+  'replica',
+  'cache',
+  'latency',
+  'frontend',
+  'relay',
+  'apollo',
+  'node',
+  'types',
+  'notes',
+  'guide',
 ];
 export const SEARCH_WORD = 'Postgres';
 
@@ -44,7 +65,13 @@ export async function seedBenchmarkData(sequelize: Sequelize, size: SeedSize): P
   await seedUsersAndPosts(size, {
     user: (i) => {
       const createdAt = at(i, size.users);
-      return { email: `reader${i + 1}@bench.example`, name: `${capitalized(pick(WORDS, random))} Reader ${i + 1}`, passwordHash, createdAt, updatedAt: createdAt };
+      return {
+        email: `reader${i + 1}@bench.example`,
+        name: `${capitalized(pick(WORDS, random))} Reader ${i + 1}`,
+        passwordHash,
+        createdAt,
+        updatedAt: createdAt,
+      };
     },
     post: (i, userIds) => {
       const createdAt = at(i, size.posts);

@@ -9,9 +9,7 @@ import { naiveResolvers } from './naive';
  * and on request the SQL statements it ran (BEGIN/COMMIT not counted) and its peak memory.
  */
 export type TargetName = 'server' | 'naive' | 'floor';
-export type TargetMessage =
-  | { type: 'ready'; url: string }
-  | { type: 'stats'; statements: number; rss: number; peakRss: number };
+export type TargetMessage = { type: 'ready'; url: string } | { type: 'stats'; statements: number; rss: number; peakRss: number };
 
 async function main(): Promise<void> {
   const target = process.argv[2] as TargetName;

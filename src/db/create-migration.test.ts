@@ -21,13 +21,18 @@ describe('npm run migration:create', () => {
     const name = created[0]!.replace(/\.ts$/, '');
     expect(fs.readFileSync(path.join(dir, created[0]!), 'utf8')).toContain('export const down: Migration');
 
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Jest's require compiles the new TypeScript file; import() would bypass its transform
     const list = (require(path.join(dir, 'index.ts')) as { migrations: MigrationModule[] }).migrations;
     expect(list.map((m) => m.name)).toEqual([...migrations.map((m) => m.name), name]);
     expect([...list.map((m) => m.name)].sort().at(-1)).toBe(name);
     expect(typeof list.at(-1)!.up).toBe('function');
-    await withScratchDatabase('create_migration', async (sequelize) => {
-      expect(await migrationStatus(sequelize, list)).toEqual({ executed: migrations.map((m) => m.name), pending: [name] });
-    }, { migrated: true });
+    await withScratchDatabase(
+      'create_migration',
+      async (sequelize) => {
+        expect(await migrationStatus(sequelize, list)).toEqual({ executed: migrations.map((m) => m.name), pending: [name] });
+      },
+      { migrated: true },
+    );
   });
 
   it('names it after the newest migration when the clock is behind it', () => {

@@ -24,9 +24,18 @@ export const down: Migration = async ({ context: { queryInterface } }) => {
  * the clock is behind it, so the new name always sorts last.
  */
 export function createMigration(rawName: string, dir: string, now = new Date()): string {
-  const slug = rawName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = rawName
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   if (!slug) throw new Error(USAGE);
-  const newest = fs.readdirSync(dir).map((file) => MIGRATION_FILE.exec(file)?.[1]).filter(Boolean).sort().at(-1);
+  const newest = fs
+    .readdirSync(dir)
+    .map((file) => MIGRATION_FILE.exec(file)?.[1])
+    .filter(Boolean)
+    .sort()
+    .at(-1);
   const clock = now.toISOString().replace(/\D/g, '').slice(0, 14);
   const stamp = newest && clock <= newest ? String(BigInt(newest) + 1n) : clock;
   const name = `${stamp}-${slug}`;
@@ -36,7 +45,10 @@ export function createMigration(rawName: string, dir: string, now = new Date()):
   const lastImport = [...index.matchAll(/^import \* as \w+ from '.+';\n/gm)].at(-1);
   const listEnd = index.lastIndexOf('];');
   if (!lastImport || listEnd < 0) throw new Error(`${indexPath} does not look like a migration list`);
-  const identifier = uniqueIdentifier(slug.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), index);
+  const identifier = uniqueIdentifier(
+    slug.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+    index,
+  );
   const afterImports = lastImport.index + lastImport[0].length;
   const updated =
     index.slice(0, afterImports) +

@@ -17,11 +17,7 @@ export interface EmbeddedServer {
  * (initialised on first use). It listens on 127.0.0.1 only, on a free port (5432 may be taken) unless
  * `port` says which (a restart on the port clients already know).
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  log: (line: string) => void = () => {},
-  port?: number,
-): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}, port?: number): Promise<EmbeddedServer> {
   const running = runningPort(dataDir);
   if (running !== null) return handle(running, async () => {}); // left running by an earlier process: reuse it
   port ??= await freePort();

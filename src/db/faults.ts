@@ -19,8 +19,8 @@ const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'
 
 /** The error as the pg driver reported it: Sequelize keeps it as `parent`. */
 function driverError(error: unknown): { code?: unknown; message?: unknown } | undefined {
-  if (error instanceof DatabaseError || error instanceof ConnectionError) return error.parent as never;
-  return typeof error === 'object' && error !== null ? (error as never) : undefined;
+  if (error instanceof DatabaseError || error instanceof ConnectionError) return error.parent;
+  return typeof error === 'object' && error !== null ? error : undefined;
 }
 
 export function faultOf(error: unknown): Fault | null {

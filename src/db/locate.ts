@@ -16,11 +16,7 @@ const EMBEDDED_DATABASE = 'content_api';
  * DATABASE_URL when given; otherwise a database (`content_api` unless named) in an embedded
  * PostgreSQL whose data survives restarts.
  */
-export async function locateDatabase(
-  config: Config,
-  log: (line: string) => void,
-  embeddedDatabase = EMBEDDED_DATABASE,
-): Promise<DatabaseLocation> {
+export async function locateDatabase(config: Config, log: (line: string) => void, embeddedDatabase = EMBEDDED_DATABASE): Promise<DatabaseLocation> {
   if (config.DATABASE_URL) {
     const { host, pathname } = new URL(config.DATABASE_URL);
     return { url: config.DATABASE_URL, description: `using PostgreSQL at ${host}${pathname}`, release: async () => {} };

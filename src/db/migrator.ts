@@ -74,10 +74,7 @@ export async function migrateDown(sequelize: Sequelize): Promise<string[]> {
 }
 
 /** Applied and pending migrations of `list` (migrations/index.ts unless another list is given). */
-export async function migrationStatus(
-  sequelize: Sequelize,
-  list: readonly MigrationModule[] = migrations,
-): Promise<{ executed: string[]; pending: string[] }> {
+export async function migrationStatus(sequelize: Sequelize, list: readonly MigrationModule[] = migrations): Promise<{ executed: string[]; pending: string[] }> {
   const u = umzug(sequelize, list);
   const [executed, pending] = [await u.executed(), await u.pending()];
   return { executed: executed.map((m) => m.name), pending: pending.map((m) => m.name) };

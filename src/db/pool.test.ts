@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { testDb, useDatabaseOptions } from '../test/database';
 import { aSignedInUser } from '../test/factories';
 import { poolOf, poolSettled } from '../test/faults';
-import { useServer } from '../test/server';
+import { useServer, type GraphQLAnswer } from '../test/server';
 import { Post } from './models/post';
 
 // A pool far smaller than the load, and a short wait for a connection.
@@ -19,15 +19,13 @@ async function post(body: object, token?: string) {
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as GraphQLAnswer };
 }
 
 describe('a pool with fewer connections than requests', () => {
   it('queues the requests and answers every one', async () => {
     const { token } = await aSignedInUser();
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => api.gql(CREATE, { input: { title: `queued ${i}` } }, { token })),
-    );
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => api.gql(CREATE, { input: { title: `queued ${i}` } }, { token })));
     expect(answers.filter((answer) => answer.status === 200 && answer.data?.createPost.post.id)).toHaveLength(40);
     expect(await Post.count()).toBe(40);
     await poolSettled(sequelize());
@@ -44,16 +42,19 @@ describe('a pool with fewer connections than requests', () => {
     try {
       expect(poolOf(sequelize()).using).toBe(2);
       // A query waits in the resolver, a signed-in request already while its token is read (the context).
-      for (const [body, bearer] of [[{ query: COUNT }, undefined], [{ query: CREATE, variables: { input: { title: 'waits' } } }, token]] as const) {
+      for (const [body, bearer] of [
+        [{ query: COUNT }, undefined],
+        [{ query: CREATE, variables: { input: { title: 'waits' } } }, token],
+      ] as const) {
         const answer = await post(body, bearer);
         expect(answer.status).toBe(503);
         expect(answer.retryAfter).toBe('1');
-        expect(answer.body.errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+        expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
       }
     } finally {
       await Promise.all(held.map((t) => t.commit()));
     }
-    expect((await post({ query: COUNT })).body.data.posts.totalCount).toBe(0);
+    expect((await post({ query: COUNT })).body.data!.posts.totalCount).toBe(0);
     expect((await post({ query: CREATE, variables: { input: { title: 'served' } } }, token)).status).toBe(200);
     await poolSettled(sequelize());
     expect(poolOf(sequelize()).size).toBeLessThanOrEqual(2);

@@ -13,6 +13,7 @@ import { connectDatabase, type Database } from './database';
 import { User } from './models/user';
 import { migrateUp } from './migrator';
 import { inTransaction } from './transaction';
+import type { GraphQLAnswer } from '../test/server';
 
 /**
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
@@ -41,7 +42,7 @@ async function gql(query: string, variables: Record<string, unknown> = {}, token
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: any; errors?: { extensions: { code: string } }[] };
+  return (await response.json()) as GraphQLAnswer;
 }
 
 /** A user on the replica only, under an id of its own choosing (the same id as a primary's user, say). */
@@ -89,7 +90,7 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     await aSignedInUser({ name: 'Primary Ada' });
     await aReplicaUser(1, 'Replica Bob');
     const { data } = await gql(`{ users { nodes { name } } }`);
-    expect(data.users.nodes).toEqual([{ name: 'Replica Bob' }]);
+    expect(data!.users.nodes).toEqual([{ name: 'Replica Bob' }]);
   });
 
   it('sends a read outside a transaction to the replica and one inside a transaction to the primary', async () => {
@@ -103,7 +104,7 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     const { token } = await aSignedInUser({ name: 'Primary Ada' });
     const { data, errors } = await gql(`{ viewer { name } }`, {}, token);
     expect(errors).toBeUndefined();
-    expect(data.viewer).toEqual({ name: 'Primary Ada' });
+    expect(data!.viewer).toEqual({ name: 'Primary Ada' });
   });
 
   it('runs a mutation on the primary: its reads, its write, and the payload read after the commit', async () => {
@@ -111,10 +112,11 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     const post = await aPublishedPost(user, { title: 'Primary title' });
     await aReplicaUser(user.id, 'Replica Ada');
     // The replica's copy of the post is at another version: read there, the update would be a CONFLICT.
-    await sql(replicaUrl, `INSERT INTO posts (id, title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ($1, 'Replica title', 'old', true, 5, $2, now(), now())`, [
-      post.id,
-      user.id,
-    ]);
+    await sql(
+      replicaUrl,
+      `INSERT INTO posts (id, title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ($1, 'Replica title', 'old', true, 5, $2, now(), now())`,
+      [post.id, user.id],
+    );
 
     const { data, errors } = await gql(
       `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title content version author { name } } } }`,
@@ -123,7 +125,7 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     );
 
     expect(errors).toBeUndefined();
-    expect(data.updatePost.post).toEqual({ title: 'Primary title', content: 'edited', version: 1, author: { name: 'Primary Ada' } });
+    expect(data!.updatePost.post).toEqual({ title: 'Primary title', content: 'edited', version: 1, author: { name: 'Primary Ada' } });
     const [primary, replica] = await Promise.all(
       [primaryUrl, replicaUrl].map((url) => sql(url, 'SELECT content, version FROM posts WHERE id = $1', [post.id])),
     );

@@ -39,9 +39,7 @@ describe('inTransaction', () => {
   it('refuses a nested sequelize.transaction() that would open a second connection and commit on its own', async () => {
     const author = await aUser();
     await expect(
-      inTransaction(sequelize(), async () =>
-        sequelize().transaction(async () => Post.create({ title: 'nested', authorId: author.id })),
-      ),
+      inTransaction(sequelize(), async () => sequelize().transaction(async () => Post.create({ title: 'nested', authorId: author.id }))),
     ).rejects.toBeInstanceOf(EscapedTransactionError);
     expect(await Post.count({ paranoid: false })).toBe(0);
   });
@@ -49,9 +47,7 @@ describe('inTransaction', () => {
   it('refuses a query that passes a transaction of its own instead of the unit of work', async () => {
     const outside = await sequelize().transaction();
     try {
-      await expect(
-        inTransaction(sequelize(), () => User.count({ transaction: outside })),
-      ).rejects.toBeInstanceOf(EscapedTransactionError);
+      await expect(inTransaction(sequelize(), () => User.count({ transaction: outside }))).rejects.toBeInstanceOf(EscapedTransactionError);
     } finally {
       await outside.rollback();
     }
@@ -60,9 +56,9 @@ describe('inTransaction', () => {
   it('returns every connection to the pool after refused queries', async () => {
     const pool = (sequelize().connectionManager as unknown as { pool: { using: number } }).pool;
     const author = await aUser();
-    await inTransaction(sequelize(), async () =>
-      sequelize().transaction(async () => Post.create({ title: 'nested', authorId: author.id })),
-    ).catch(() => undefined);
+    await inTransaction(sequelize(), async () => sequelize().transaction(async () => Post.create({ title: 'nested', authorId: author.id }))).catch(
+      () => undefined,
+    );
     await sleep(20);
     expect(pool.using).toBe(0);
   });
@@ -95,7 +91,10 @@ describe('inTransaction retries', () => {
 
   it('runs again the transaction PostgreSQL chose as the victim of a real deadlock; both writes land once', async () => {
     const author = await aUser();
-    const [a, b] = await Post.bulkCreate([{ title: 'a', authorId: author.id }, { title: 'b', authorId: author.id }]);
+    const [a, b] = await Post.bulkCreate([
+      { title: 'a', authorId: author.id },
+      { title: 'b', authorId: author.id },
+    ]);
     const bothHoldTheirFirstLock = barrier(2);
     let attempts = 0;
     // Each locks one row, then wants the other's: PostgreSQL detects the cycle and aborts one (40P01).

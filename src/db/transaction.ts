@@ -66,7 +66,8 @@ interface QueryOptions {
 /** Installs the check that makes any query inside a unit of work use that unit's live transaction. */
 export function guardTransactions(sequelize: Sequelize): void {
   sequelize.addHook('beforeQuery', (options: QueryOptions) => {
-    const unit = unitStorage.getStore() as (Transaction & { finished?: string }) | undefined;
+    // Sequelize marks an ended transaction with `finished` ('commit' or 'rollback'); its types leave it out.
+    const unit: (Transaction & { finished?: string }) | undefined = unitStorage.getStore();
     if (!unit) return;
     // COMMIT/ROLLBACK of a transaction whose start was refused must still run to free its connection.
     if (options.completesTransaction) return;

@@ -80,7 +80,10 @@ it(
     expect(result).toContain('"totalCount": 2');
     await page.screenshot({ path: SCREENSHOT });
     // The schema came through introspection: the documentation lists the API's root types.
-    await page.getByRole('button', { name: /Documentation Explorer/ }).first().click();
+    await page
+      .getByRole('button', { name: /Documentation Explorer/ })
+      .first()
+      .click();
     await page.locator('.graphiql-doc-explorer').getByText('Mutation').first().waitFor();
 
     expect(requests.length).toBeGreaterThan(4);
@@ -100,7 +103,10 @@ it(
     // The headers editor is open on the tab, showing where the token goes.
     const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
     await expect(headers.innerText()).resolves.toContain('Bearer <token from signUp or logIn>');
-    await headers.evaluate((editor, value) => (editor as any).CodeMirror.setValue(value), `{"Authorization": "Bearer ${token}"}`);
+    await headers.evaluate(
+      (editor: { CodeMirror: { setValue(text: string): void } }, value) => editor.CodeMirror.setValue(value),
+      `{"Authorization": "Bearer ${token}"}`,
+    );
 
     const result = await run(page, 'Katherine Johnson');
     expect(result).toContain('"title": "Hello"');

@@ -43,9 +43,7 @@ describe('signUp', () => {
 
   it('lets exactly one of many parallel sign-ups with one email succeed', async () => {
     const attempts = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        api.gql(SIGN_UP, { input: { email: i % 2 ? 'race@example.com' : 'RACE@example.com', password: 'long enough' } }),
-      ),
+      Array.from({ length: 8 }, (_, i) => api.gql(SIGN_UP, { input: { email: i % 2 ? 'race@example.com' : 'RACE@example.com', password: 'long enough' } })),
     );
     const succeeded = attempts.filter((res) => !res.errors);
     expect(succeeded).toHaveLength(1);
@@ -106,9 +104,7 @@ describe('tokens', () => {
   });
 
   it('are refused when malformed or unknown, and absent means signed out', async () => {
-    expect((await api.gql(VIEWER, {}, { headers: { authorization: 'Basic abc' } })).errors![0]!.extensions.code).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect((await api.gql(VIEWER, {}, { headers: { authorization: 'Basic abc' } })).errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect((await api.gql(VIEWER, {}, { token: 'unknown-token' })).errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect((await api.gql(VIEWER)).data).toEqual({ viewer: null });
   });

@@ -33,9 +33,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
 
   const pageSize = (field: FieldNode, definition: GraphQLField<unknown, unknown>): number => {
     if (!definition.args.some((arg) => arg.name === 'first' || arg.name === 'last')) return 1;
-    const sizes = (field.arguments ?? [])
-      .filter((arg) => arg.name.value === 'first' || arg.name.value === 'last')
-      .map((arg) => valueOf(arg.value));
+    const sizes = (field.arguments ?? []).filter((arg) => arg.name.value === 'first' || arg.name.value === 'last').map((arg) => valueOf(arg.value));
     const size = sizes.length ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
     return Math.min(Math.max(size, 0), MAX_PAGE_SIZE);
   };

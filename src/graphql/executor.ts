@@ -1,5 +1,15 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  execute,
+  getVariableValues,
+  GraphQLError,
+  OperationTypeNode,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Context } from '../context';
 
@@ -20,7 +30,7 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
   const runs = new WeakMap<DocumentNode, Map<string | undefined, Run>>();
   const runFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined) => {
     let byOperation = runs.get(document);
-    if (!byOperation) runs.set(document, (byOperation = new Map()));
+    if (!byOperation) runs.set(document, (byOperation = new Map<string | undefined, Run>()));
     let run = byOperation.get(operationName);
     if (!run) byOperation.set(operationName, (run = prepare(schema, document, operation, operationName)));
     return run;
@@ -48,7 +58,7 @@ function prepare(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   // Mutations run with graphql-js: when one fails and nulls the answer, graphql-js runs none of those after
   // it, where graphql-jit would still run (and commit) them. Their cost is the database's anyway.
   // (Also when no operation has the requested name: graphql-js answers that in its own words.)
-  if (operation?.operation !== 'query') return byGraphQLJs;
+  if (operation?.operation !== OperationTypeNode.QUERY) return byGraphQLJs;
   const compiled = compileQuery(schema, document, operationName);
   // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
   // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.

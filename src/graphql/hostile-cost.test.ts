@@ -66,4 +66,3 @@ describe('operations this API does not have', () => {
     expect(error.message).toBe('this API has no subscription operations');
   });
 });
-

@@ -105,9 +105,7 @@ describe('directives', () => {
   });
 
   it('follows the configured limit', async () => {
-    expect((await refusedBeforeRunning(strict, `{ a: viewer @skip(if: false) @skip(if: false) { id } }`)).extensions.code).toMatch(
-      /DIRECTIVE_LIMIT_EXCEEDED/,
-    );
+    expect((await refusedBeforeRunning(strict, `{ a: viewer @skip(if: false) @skip(if: false) { id } }`)).extensions.code).toMatch(/DIRECTIVE_LIMIT_EXCEEDED/);
   });
 });
 

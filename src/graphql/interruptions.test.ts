@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { testDb } from '../test/database';
@@ -28,7 +27,7 @@ async function deletionStoppedHalfway(send: (token: string) => Promise<unknown>)
     await lockHolder.query('ROLLBACK');
     await lockHolder.end();
   };
-  return { backend: backend!, answer, lockHolder: lockHolder as pg.Client, release };
+  return { backend: backend!, answer, lockHolder, release };
 }
 
 /** Rows of the viewer's account left: all of them or none, never some. */
@@ -68,7 +67,10 @@ describe('a mutation interrupted halfway', () => {
     expect(await stopped.answer).toMatchObject({ name: 'AbortError' });
     await stopped.release();
     await poolSettled(testDb().sequelize);
-    expect([{ users: 1, posts: 3 }, { users: 0, posts: 0 }]).toContainEqual(await accountRows());
+    expect([
+      { users: 1, posts: 3 },
+      { users: 0, posts: 0 },
+    ]).toContainEqual(await accountRows());
     expect(await api.gql(`{ posts { totalCount } }`)).toMatchObject({ status: 200 });
   });
 });

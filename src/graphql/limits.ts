@@ -21,9 +21,7 @@ function reportAs(code: string, limit: number) {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(
-          new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, limit } }),
-        ),
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, limit } })),
     ],
   };
 }

@@ -47,7 +47,10 @@ const dataSet = fc.record({
 type DataSet = typeof dataSet extends fc.Arbitrary<infer T> ? T : never;
 
 const idFilter = fc.record(
-  { equals: fc.oneof(fc.integer({ min: 1, max: 26 }).map(String), fc.constant('x')), in: fc.array(fc.integer({ min: 1, max: 26 }).map(String), { maxLength: 3 }) },
+  {
+    equals: fc.oneof(fc.integer({ min: 1, max: 26 }).map(String), fc.constant('x')),
+    in: fc.array(fc.integer({ min: 1, max: 26 }).map(String), { maxLength: 3 }),
+  },
   { requiredKeys: [] },
 );
 const stringFilter = fc.record(
@@ -78,10 +81,22 @@ function whereOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Re
 }
 
 const orderBy = (fields: string[]) =>
-  fc.option(fc.uniqueArray(fc.record({ field: fc.constantFrom(...fields), direction: fc.constantFrom('ASC', 'DESC') }), { selector: (o) => o.field, maxLength: 3 }));
+  fc.option(
+    fc.uniqueArray(fc.record({ field: fc.constantFrom(...fields), direction: fc.constantFrom('ASC', 'DESC') }), { selector: (o) => o.field, maxLength: 3 }),
+  );
 
 const postRequest = fc.record({
-  where: fc.option(whereOf({ id: idFilter, title: stringFilter, content: stringFilter, published: fc.boolean(), authorId: idFilter, createdAt: dateFilter, updatedAt: dateFilter })),
+  where: fc.option(
+    whereOf({
+      id: idFilter,
+      title: stringFilter,
+      content: stringFilter,
+      published: fc.boolean(),
+      authorId: idFilter,
+      createdAt: dateFilter,
+      updatedAt: dateFilter,
+    }),
+  ),
   orderBy: orderBy(['CREATED_AT', 'UPDATED_AT', 'TITLE', 'ID']),
   size: fc.integer({ min: 1, max: 4 }),
   window: fc.tuple(fc.nat(), fc.nat()),
@@ -294,7 +309,9 @@ describe('walking a list while rows are inserted', () => {
         const visited: number[] = [];
         let cursor: string | null = null;
         for (let i = 0; i < 100; i += 1) {
-          const rows = inserts.slice(2 * i, 2 * i + 2).map((row) => ({ ...row, createdAt: at(row.createdAt), updatedAt: at(row.updatedAt), published: true, authorId }));
+          const rows = inserts
+            .slice(2 * i, 2 * i + 2)
+            .map((row) => ({ ...row, createdAt: at(row.createdAt), updatedAt: at(row.updatedAt), published: true, authorId }));
           const page = backward ? { last: request.size, before: cursor } : { first: request.size, after: cursor };
           const [answer] = await Promise.all([ask(query, { orderBy: request.orderBy, ...page }, seeded.token), Post.bulkCreate(rows)]);
           const { ids, pageInfo } = answerOf(answer.posts);

@@ -1,5 +1,5 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
+import { statementsDuring, useServer, type GraphQLAnswer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
 
@@ -10,7 +10,7 @@ const USERS = `query ($first: Int, $last: Int, $where: UserWhere, $orderBy: [Use
   users(first: $first, last: $last, where: $where, orderBy: $orderBy) { totalCount nodes { name } } }`;
 
 const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
-const titles = (res: { data?: any }) => res.data!.posts.nodes.map((p: { title: string }) => p.title);
+const titles = (res: GraphQLAnswer) => res.data!.posts.nodes.map((p: { title: string }) => p.title);
 const codeOf = (res: { errors?: { extensions: { code: string } }[] }) => res.errors?.[0]?.extensions.code;
 
 async function postsTitled(...names: string[]) {
@@ -133,11 +133,17 @@ describe('ordering and paging', () => {
     await aPublishedPost(author, { title: 'a', createdAt: t(2) });
     await aPublishedPost(author, { title: 'b', createdAt: t(3) });
     await aPublishedPost(author, { title: 'a', createdAt: t(2) });
-    const orderBy = [{ field: 'TITLE', direction: 'ASC' }, { field: 'CREATED_AT', direction: 'DESC' }];
+    const orderBy = [
+      { field: 'TITLE', direction: 'ASC' },
+      { field: 'CREATED_AT', direction: 'DESC' },
+    ];
     const res = await api.gql(`{ posts(orderBy: [{ field: TITLE }, { field: CREATED_AT, direction: DESC }]) { nodes { id title createdAt } } }`);
     const nodes = res.data!.posts.nodes as { id: string; title: string; createdAt: string }[];
     expect(nodes.map((n) => [n.title, n.createdAt])).toEqual([
-      ['a', t(2).toISOString()], ['a', t(2).toISOString()], ['b', t(3).toISOString()], ['b', t(1).toISOString()],
+      ['a', t(2).toISOString()],
+      ['a', t(2).toISOString()],
+      ['b', t(3).toISOString()],
+      ['b', t(1).toISOString()],
     ]);
     expect(Number(nodes[0]!.id)).toBeGreaterThan(Number(nodes[1]!.id)); // the tie goes by id, in the last key's direction
     expect(titles(await api.gql(POSTS, { orderBy }))).toEqual(['a', 'a', 'b', 'b']);
@@ -164,9 +170,15 @@ describe('ordering and paging', () => {
       expect(res.data!.posts).toMatchObject({ nodes: [{ title: 'p2' }], pageInfo: { hasPreviousPage: true, hasNextPage: true } });
     }
     const head = await api.gql(POSTS, { first: 5, before: cursors[3] });
-    expect(head.data!.posts).toMatchObject({ nodes: [{ title: 'p4' }, { title: 'p3' }, { title: 'p2' }], pageInfo: { hasPreviousPage: false, hasNextPage: true } });
+    expect(head.data!.posts).toMatchObject({
+      nodes: [{ title: 'p4' }, { title: 'p3' }, { title: 'p2' }],
+      pageInfo: { hasPreviousPage: false, hasNextPage: true },
+    });
     const tail = await api.gql(POSTS, { last: 5, after: cursors[1] });
-    expect(tail.data!.posts).toMatchObject({ nodes: [{ title: 'p2' }, { title: 'p1' }, { title: 'p0' }], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
+    expect(tail.data!.posts).toMatchObject({
+      nodes: [{ title: 'p2' }, { title: 'p1' }, { title: 'p0' }],
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+    });
   });
 
   it('says there is no previous page when everything before the cursor has gone', async () => {
@@ -223,7 +235,10 @@ describe('ordering and paging', () => {
       totalCount nodes { posts(first: 1, after: $after) { totalCount nodes { title } } } } }`;
     const ids = [String(ada.id), String(nobody.id)];
     const res = await api.gql(query, { ids });
-    expect(res.data!.users).toEqual({ totalCount: 2, nodes: [{ posts: { totalCount: 2, nodes: [{ title: 'a2' }] } }, { posts: { totalCount: 0, nodes: [] } }] });
+    expect(res.data!.users).toEqual({
+      totalCount: 2,
+      nodes: [{ posts: { totalCount: 2, nodes: [{ title: 'a2' }] } }, { posts: { totalCount: 0, nodes: [] } }],
+    });
     const last = (await api.gql(POSTS, { first: 2 })).data!.posts.pageInfo.endCursor;
     const beyond = await api.gql(query, { ids, after: last });
     expect(beyond.data!.users.nodes).toEqual([{ posts: { totalCount: 2, nodes: [] } }, { posts: { totalCount: 0, nodes: [] } }]);

@@ -1,6 +1,6 @@
 import { Post } from '../db/models/post';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { useServer } from '../test/server';
+import { useServer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
 
@@ -41,7 +41,7 @@ describe('post(id) and visibility', () => {
     expect((await api.gql(POST, { id: String(deleted.id) }, { token })).data!.post.deletedAt).toEqual(expect.any(String));
   });
 
-  it('lists only published posts, and the viewer\'s own drafts, newest first; totalCount counts the same set', async () => {
+  it("lists only published posts, and the viewer's own drafts, newest first; totalCount counts the same set", async () => {
     const { user: me, token } = await aSignedInUser();
     const other = await aUser();
     const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
@@ -70,8 +70,8 @@ describe('posts(first, after)', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res: any = await api.gql(FEED, { first: 3, after });
-      const { nodes, edges, pageInfo } = res.data.posts;
+      const res: GraphQLResponse = await api.gql(FEED, { first: 3, after });
+      const { nodes, edges, pageInfo } = res.data!.posts;
       seen.push(...nodes.map((n: { id: string }) => n.id));
       expect(pageInfo.hasPreviousPage).toBe(after !== null);
       expect(pageInfo.endCursor).toBe(edges.at(-1).cursor);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, print, type OperationDefinitionNode } from 'graphql';
 import { packageRoot } from '../config';
 import { aPublishedPost, aSignedInUser } from '../test/factories';
 import { useServer } from '../test/server';
@@ -13,7 +13,9 @@ function readmeQueries(): string[] {
   const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
   return blocks
     .flatMap((block) => parse(block).definitions)
-    .filter((definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition' && definition.operation === 'query')
+    .filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.QUERY,
+    )
     .map((operation) => print(operation));
 }
 

@@ -1,4 +1,4 @@
-import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { ListSelection } from '../lists';
 
 /**
@@ -41,8 +41,8 @@ function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined
 
 function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
   return (selectionSet?.selections ?? []).flatMap((selection) => {
-    if (selection.kind === 'Field') return [selection];
-    if (selection.kind === 'InlineFragment') return fieldsOf(selection.selectionSet, fragments);
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsOf(selection.selectionSet, fragments);
     return fieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
   });
 }

@@ -57,18 +57,28 @@ describe('User.posts', () => {
     const a = await aUser();
     const b = await aUser();
     const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
-    for (const [author, name] of [[a, 'a'], [b, 'b']] as const) {
+    for (const [author, name] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       for (let i = 1; i <= 3; i += 1) await aPublishedPost(author, { title: `${name}${i}`, createdAt: t(i) });
     }
     const page = `query ($after: String) { users { nodes { posts(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage endCursor } } } } }`;
+    type Page = { nodes: { title: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
     const res = await api.gql(page, {});
-    const lists = res.data!.users.nodes.map((u: any) => u.posts);
-    expect(lists.map((l: any) => l.nodes.map((n: { title: string }) => n.title))).toEqual([['a3', 'a2'], ['b3', 'b2']]);
-    expect(lists.map((l: any) => l.pageInfo.hasNextPage)).toEqual([true, true]);
-    const next = await api.gql(`query ($id: ID!, $after: String) { user(id: $id) { posts(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage } } } }`, {
-      id: String(a.id),
-      after: lists[0].pageInfo.endCursor,
-    });
+    const lists: Page[] = res.data!.users.nodes.map((u: { posts: Page }) => u.posts);
+    expect(lists.map((l) => l.nodes.map((n) => n.title))).toEqual([
+      ['a3', 'a2'],
+      ['b3', 'b2'],
+    ]);
+    expect(lists.map((l) => l.pageInfo.hasNextPage)).toEqual([true, true]);
+    const next = await api.gql(
+      `query ($id: ID!, $after: String) { user(id: $id) { posts(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage } } } }`,
+      {
+        id: String(a.id),
+        after: lists[0]!.pageInfo.endCursor,
+      },
+    );
     expect(next.data!.user.posts).toEqual({ nodes: [{ title: 'a1' }], pageInfo: { hasNextPage: false } });
   });
 });

@@ -32,10 +32,7 @@ export interface Connection<Row> {
 }
 
 /** The Relay connection of a page: rows precede it or follow it in the whole list, in either direction. */
-export function toConnection<Row extends object>(
-  found: PageRows<Row>,
-  page: Page,
-): Connection<Row> {
+export function toConnection<Row extends object>(found: PageRows<Row>, page: Page): Connection<Row> {
   const more = found.rows.length > page.size || found.beyondEnd;
   const inScanOrder = found.rows.slice(0, page.size);
   const nodes = page.backward ? inScanOrder.reverse() : inScanOrder;
@@ -43,7 +40,12 @@ export function toConnection<Row extends object>(
   return {
     // Most clients read `nodes`: edges and cursors are made only for those that ask.
     get edges() {
-      return nodes.map((node) => ({ get cursor() { return cursorOf(node)!; }, node }));
+      return nodes.map((node) => ({
+        get cursor() {
+          return cursorOf(node)!;
+        },
+        node,
+      }));
     },
     nodes,
     pageInfo: {

@@ -76,7 +76,7 @@ function scopeOrder(model: ModelStatic<Model>, scope: string, columns: SortColum
 
 /** The same keys walked the other way (NULLs, the largest values, move from last to first). */
 export function reversed(ordering: Ordering): Ordering {
-  const keys = ordering.keys.map((key) => ({ ...key, direction: key.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderKey);
+  const keys = ordering.keys.map((key): OrderKey => ({ ...key, direction: key.direction === 'ASC' ? 'DESC' : 'ASC' }));
   return { name: `${ordering.name} reversed`, keys };
 }
 

@@ -44,7 +44,12 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery): Pro
  * the database (for an author's posts in the default order, each is a short walk of the (authorId,
  * createdAt, id) index).
  */
-export async function selectPagesByParent<Row>(source: ListSource, query: PageQuery, parentKey: string, parentIds: readonly number[]): Promise<PageRows<Row>[]> {
+export async function selectPagesByParent<Row>(
+  source: ListSource,
+  query: PageQuery,
+  parentKey: string,
+  parentIds: readonly number[],
+): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
   const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
   const sql =

@@ -49,21 +49,17 @@ export class Loaders {
 
   /** A page of each parent's list (e.g. every author's posts, with their totals when counted): one loader per distinct request, one statement per batch. */
   pagesByParent<Row>(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, PageRows<Row>> {
-    return this.listLoader(`page ${keyOf(source, parentKey)} ${request.pageKey}`, (ids) =>
-      selectPagesByParent<Row>(source, request, parentKey, ids),
-    );
+    return this.listLoader(`page ${keyOf(source, parentKey)} ${request.pageKey}`, (ids) => selectPagesByParent<Row>(source, request, parentKey, ids));
   }
-
 
   private listLoader<Value>(key: string, batch: BatchLoadFn<number, Value>): DataLoader<number, Value> {
     let loader = this.lists.get(key) as DataLoader<number, Value> | undefined;
     if (!loader) {
       loader = new DataLoader(batch);
-      this.lists.set(key, loader as DataLoader<number, unknown>);
+      this.lists.set(key, loader);
     }
     return loader;
   }
 }
 
-const keyOf = (source: ListSource, parentKey: string) =>
-  `${source.model.name}.${parentKey} ${JSON.stringify(source.scopes)}`;
+const keyOf = (source: ListSource, parentKey: string) => `${source.model.name}.${parentKey} ${JSON.stringify(source.scopes)}`;

@@ -1,7 +1,7 @@
 import { runInRequest } from '../request-scope';
 import { aPublishedPost, aSignedInUser, aUser, PASSWORD } from '../test/factories';
 import { captureLogs, type LogLine } from '../test/logs';
-import { useServer } from '../test/server';
+import { useServer, type GraphQLAnswer } from '../test/server';
 
 const logs = captureLogs('debug');
 const api = useServer({ logger: logs.logger });
@@ -15,7 +15,7 @@ async function send(query: string, variables: Record<string, unknown> = {}, head
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  const body = (await response.json()) as GraphQLAnswer;
   const id = response.headers.get('x-request-id')!;
   return { id, status: response.status, body, line: await lineFor(id, to.logs.lines) };
 }
@@ -43,13 +43,15 @@ describe('request ids', () => {
     },
   );
 
-  it.each([['too long', 'x'.repeat(129)], ['spaces', 'a b'], ['a forged log line', 'a\\n{"level":60}'], ['empty', '']])(
-    'replaces an unusable x-request-id (%s) with a generated one',
-    async (_why, given) => {
-      const { id } = await send(FEED, {}, { 'x-request-id': given });
-      expect(id).toMatch(UUID);
-    },
-  );
+  it.each([
+    ['too long', 'x'.repeat(129)],
+    ['spaces', 'a b'],
+    ['a forged log line', 'a\\n{"level":60}'],
+    ['empty', ''],
+  ])('replaces an unusable x-request-id (%s) with a generated one', async (_why, given) => {
+    const { id } = await send(FEED, {}, { 'x-request-id': given });
+    expect(id).toMatch(UUID);
+  });
 
   it('generates a new id for every request that sends none', async () => {
     const [a, b] = await Promise.all([send(FEED), send(FEED)]);
@@ -152,7 +154,7 @@ describe('secrets in logs', () => {
     expect(signUp.line.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
     expect(logIn.line.variables).toEqual({ email, password: '[redacted]' });
     const written = logs.raw.join('');
-    for (const secret of [PASSWORD, token, 'secret-cookie', signUp.body.data.signUp.token, logIn.body.data.logIn.token]) {
+    for (const secret of [PASSWORD, token, 'secret-cookie', signUp.body.data!.signUp.token, logIn.body.data!.logIn.token]) {
       expect(written).not.toContain(secret);
     }
   });

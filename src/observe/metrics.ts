@@ -41,7 +41,12 @@ interface PoolStats {
 function poolsOf(sequelize: Sequelize): [string, PoolStats][] {
   const pool = (sequelize.connectionManager as unknown as { pool?: PoolStats | { read: PoolStats; write: PoolStats } }).pool;
   if (!pool) return [];
-  return 'write' in pool ? [['primary', pool.write], ['replica', pool.read]] : [['primary', pool]];
+  return 'write' in pool
+    ? [
+        ['primary', pool.write],
+        ['replica', pool.read],
+      ]
+    : [['primary', pool]];
 }
 
 /** A gauge per pool, read from Sequelize's pool when scraped (nothing to keep up to date per request). */
@@ -69,9 +74,24 @@ export class Metrics {
   constructor(sequelize: Sequelize) {
     const registers = [this.registry];
     const byOutcome = ['operation', 'outcome'] as const;
-    this.requests = new Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok or error)', labelNames: byOutcome, registers });
-    this.duration = new Histogram({ name: 'graphql_request_duration_seconds', help: 'Time from the request arriving to the answer sent', labelNames: byOutcome, registers });
-    this.errors = new Counter({ name: 'graphql_request_errors_total', help: 'Failed GraphQL requests by operation name and error code', labelNames: ['operation', 'code'], registers });
+    this.requests = new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL requests by operation name and outcome (ok or error)',
+      labelNames: byOutcome,
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'Time from the request arriving to the answer sent',
+      labelNames: byOutcome,
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'graphql_request_errors_total',
+      help: 'Failed GraphQL requests by operation name and error code',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
     this.statements = new Histogram({
       name: 'graphql_request_sql_statements',
       help: 'SQL statements per GraphQL request (BEGIN/COMMIT not counted)',

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { currentRequest, runInRequest, type RequestScope } from '../request-scope';
@@ -54,7 +55,7 @@ export const tracePlugin: ApolloServerPlugin<BaseContext> = {
         trace.operation = operationName;
         // A mutation's payload is read after its transaction commits: from the primary, since a replica
         // may not have the write yet.
-        if (operation?.operation === 'mutation') trace.readPrimary = true;
+        if (operation?.operation === OperationTypeNode.MUTATION) trace.readPrimary = true;
       },
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single') return;

@@ -6,7 +6,9 @@ import { AppError } from '../errors';
 
 /** Counter keys are digests: the table says how often, never who. Emails count whatever their case. */
 const keyOf = (kind: 'email' | 'client', value: string) =>
-  createHash('sha256').update(`${kind}:${kind === 'email' ? value.trim().toLowerCase() : value}`).digest('hex');
+  createHash('sha256')
+    .update(`${kind}:${kind === 'email' ? value.trim().toLowerCase() : value}`)
+    .digest('hex');
 
 interface Counted {
   key: string;

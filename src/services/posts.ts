@@ -1,16 +1,7 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
-import {
-  parseList,
-  selectPage,
-  toConnection,
-  type Connection,
-  type ListArgs,
-  type ListRequest,
-  type ListSelection,
-  type ListSource,
-} from '../lists';
+import { parseList, selectPage, toConnection, type Connection, type ListArgs, type ListRequest, type ListSelection, type ListSource } from '../lists';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
@@ -67,12 +58,7 @@ export async function listPosts(ctx: Context, args: ListArgs, selection: ListSel
 }
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
-export async function listPostsOfAuthor(
-  ctx: Context,
-  authorId: number,
-  args: ListArgs,
-  selection: ListSelection,
-): Promise<Connection<PostRow>> {
+export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
   const request = parseList(args, POST_LIST, selection);
   const found = await ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId').load(authorId);
   return toConnection(found, request.page);
@@ -89,7 +75,7 @@ export async function createPost(ctx: Context, input: PostInput): Promise<PostRo
   const problems = await problemsOf(post);
   if (problems.length) throw AppError.badInput(problems);
   await post.save();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 /** Creates all the posts or none; every row is validated and each problem names its row. */
@@ -118,7 +104,7 @@ async function ownPost(ctx: Context, id: string, options: { includeDeleted: bool
   const viewer = requireViewer(ctx);
   const postId = parseId(id);
   const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
-  if (!post || !mayView(ctx, post.get({ plain: true }) as PostRow)) throw new AppError('NOT_FOUND', `no post ${id}`);
+  if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${id}`);
   if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${id} belongs to someone else`);
   return post;
 }
@@ -135,18 +121,18 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
   if (problems.length) throw AppError.badInput(problems);
   // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
   await post.save();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 /** Soft-deletes (paranoid): the author can still see and restore it. Deleting twice changes nothing. */
 export async function deletePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
   if (!post.isSoftDeleted()) await post.destroy();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 export async function restorePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
   if (post.isSoftDeleted()) await post.restore();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }

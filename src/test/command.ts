@@ -11,11 +11,7 @@ export interface CommandResult {
 }
 
 /** Runs a command to its end (in the package root unless `cwd`), feeding it `input` on stdin. */
-export function runCommand(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<CommandResult> {
+export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd ?? packageRoot, env: options.env ?? process.env });
     let output = '';

@@ -29,7 +29,7 @@ type PostOverrides = Partial<Pick<PostRow, 'title' | 'content' | 'published' | '
 export async function aPublishedPost(author: UserRow, overrides: PostOverrides = {}): Promise<PostRow> {
   sequence += 1;
   const post = await Post.create({ title: `Post ${sequence}`, content: 'text', published: true, authorId: author.id, ...overrides });
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }
 
 export function aDraft(author: UserRow, overrides: PostOverrides = {}): Promise<PostRow> {
@@ -40,5 +40,5 @@ export async function aDeletedPost(author: UserRow, overrides: PostOverrides = {
   const row = await aPublishedPost(author, overrides);
   const post = await Post.findByPk(row.id, { rejectOnEmpty: true });
   await post.destroy();
-  return post.get({ plain: true }) as PostRow;
+  return post.get({ plain: true });
 }

@@ -6,9 +6,40 @@ const schema = buildSchema(typeDefs);
 
 /** Names of this schema's fields, some misspelt or foreign, and introspection's. */
 const FIELDS = [
-  'viewer', 'user', 'post', 'users', 'posts', 'nodes', 'edges', 'node', 'cursor', 'pageInfo', 'hasNextPage', 'endCursor',
-  'totalCount', 'id', 'name', 'email', 'title', 'content', 'published', 'version', 'author', 'createdAt', 'deletedAt',
-  '__typename', '__schema', '__type', 'types', 'fields', 'bogus', 'signUp', 'logIn', 'logOut', 'createPost', 'deletePost',
+  'viewer',
+  'user',
+  'post',
+  'users',
+  'posts',
+  'nodes',
+  'edges',
+  'node',
+  'cursor',
+  'pageInfo',
+  'hasNextPage',
+  'endCursor',
+  'totalCount',
+  'id',
+  'name',
+  'email',
+  'title',
+  'content',
+  'published',
+  'version',
+  'author',
+  'createdAt',
+  'deletedAt',
+  '__typename',
+  '__schema',
+  '__type',
+  'types',
+  'fields',
+  'bogus',
+  'signUp',
+  'logIn',
+  'logOut',
+  'createPost',
+  'deletePost',
 ];
 const ARGUMENTS = ['first', 'last', 'after', 'before', 'where', 'orderBy', 'id', 'input', 'name', 'bogus'];
 
@@ -17,10 +48,23 @@ const literal: fc.Arbitrary<string> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
   fc.string({ maxLength: 20 }).map((s) => JSON.stringify(s)),
   fc.constantFrom(
-    'null', 'true', 'ASC', 'TITLE', '$v', '$first', '$input', '[]', '[1, "a", null]', '{}',
-    '{ title: { contains: "a", mode: INSENSITIVE } }', '{ NOT: { OR: [{ published: true }] } }',
-    '{ email: "a@example.com", password: "long enough" }', '{ title: "fuzz" }', '[{ field: TITLE, direction: DESC }]',
-    '"\\u0000"', '"""block"""',
+    'null',
+    'true',
+    'ASC',
+    'TITLE',
+    '$v',
+    '$first',
+    '$input',
+    '[]',
+    '[1, "a", null]',
+    '{}',
+    '{ title: { contains: "a", mode: INSENSITIVE } }',
+    '{ NOT: { OR: [{ published: true }] } }',
+    '{ email: "a@example.com", password: "long enough" }',
+    '{ title: "fuzz" }',
+    '[{ field: TITLE, direction: DESC }]',
+    '"\\u0000"',
+    '"""block"""',
   ),
 );
 
@@ -79,20 +123,23 @@ function selectionSet(type: GraphQLNamedType | undefined, depth: number, noisy: 
 const operationHead = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('', 'query', 'query Q') },
   fc.constantFrom(
-    'mutation', 'mutation M', 'subscription', 'query ($v: Boolean, $first: Int)', 'query Q($first: Int = 100, $v: Boolean!)',
-    'mutation ($input: CreatePostInput!)', 'query ($where: PostWhere, $v: Int)',
+    'mutation',
+    'mutation M',
+    'subscription',
+    'query ($v: Boolean, $first: Int)',
+    'query Q($first: Int = 100, $v: Boolean!)',
+    'mutation ($input: CreatePostInput!)',
+    'query ($where: PostWhere, $v: Int)',
   ),
 );
 const fragments = mostly('', 'fragment F on Query { viewer { id } }', 'fragment F on User { posts { ...F } }', 'fragment F on Nope { x }');
 
 /** A document over this schema: when noisy, often wrong in some way (and up to 10 deep); else valid or nearly. */
 const documentOf = (noisy: boolean) =>
-  fc
-    .tuple(noisy ? operationHead : fc.constantFrom('', 'query', 'mutation', 'subscription'), noisy ? fragments : fc.constant(''))
-    .chain(([head, frags]) => {
-      const root = head.startsWith('mutation') ? schema.getMutationType()! : schema.getQueryType()!; // subscriptions too: there are none
-      return selectionSet(root, noisy ? 10 : 5, noisy).map((set) => `${head} ${set} ${frags}`);
-    });
+  fc.tuple(noisy ? operationHead : fc.constantFrom('', 'query', 'mutation', 'subscription'), noisy ? fragments : fc.constant('')).chain(([head, frags]) => {
+    const root = head.startsWith('mutation') ? schema.getMutationType()! : schema.getQueryType()!; // subscriptions too: there are none
+    return selectionSet(root, noisy ? 10 : 5, noisy).map((set) => `${head} ${set} ${frags}`);
+  });
 const structured = fc.oneof(documentOf(false), documentOf(true));
 
 /** A document with an edit at a random place: cut short, or with characters inserted. */
@@ -109,7 +156,13 @@ const variables = fc.oneof(
 
 /** A request body: mostly `{ query, variables, operationName }`, sometimes of the wrong shape. */
 export const requestBodies: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ query: fc.oneof({ weight: 3, arbitrary: structured }, mangled), variables, operationName: fc.option(fc.constantFrom('Q', 'M', 'Nope')) }, { requiredKeys: ['query'] }) },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      { query: fc.oneof({ weight: 3, arbitrary: structured }, mangled), variables, operationName: fc.option(fc.constantFrom('Q', 'M', 'Nope')) },
+      { requiredKeys: ['query'] },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ query: fc.oneof(fc.string(), fc.jsonValue()), variables }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );

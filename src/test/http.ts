@@ -10,7 +10,11 @@ export interface RawResponse {
 /** Sends anything at all to the server (bodies, methods and headers a well-behaved client would not). */
 export async function sendRaw(
   url: string,
-  { method = 'POST', headers = { 'content-type': 'application/json' }, body }: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
+  {
+    method = 'POST',
+    headers = { 'content-type': 'application/json' },
+    body,
+  }: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
 ): Promise<RawResponse> {
   const response = await fetch(url, { method, headers, body });
   const text = await response.text();

@@ -14,4 +14,3 @@ export async function refusedBeforeRunning(client: TestClient, query: string, va
   expect(response.data).toBeUndefined();
   return response.errors![0]!;
 }
-

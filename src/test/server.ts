@@ -1,16 +1,28 @@
 import { createServer, type RunningServer, type ServerDeps } from '../server';
 import { testDb } from './database';
 
-export interface GraphQLResponse<Data = Record<string, any>> {
-  status: number;
+/** An answer's data as tests read it: by path, with `expect` checking the shape the query asked for. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test names the shape in its query; typing every one adds nothing `expect` does not check
+export type AnswerData = Record<string, any>;
+
+/** The JSON body of a GraphQL answer. */
+export interface GraphQLAnswer<Data = AnswerData> {
   data?: Data | null;
-  errors?: { message: string; path?: (string | number)[]; extensions: { code: string; fields?: { path: (string | number)[]; message: string }[]; [key: string]: unknown } }[];
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions: { code: string; fields?: { path: (string | number)[]; message: string }[]; [key: string]: unknown };
+  }[];
+}
+
+export interface GraphQLResponse<Data = AnswerData> extends GraphQLAnswer<Data> {
+  status: number;
 }
 
 export interface TestClient {
   url: string;
   /** Sends one GraphQL operation over real HTTP; `token` becomes the bearer token. */
-  gql<Data = Record<string, any>>(
+  gql<Data = AnswerData>(
     query: string,
     variables?: Record<string, unknown>,
     options?: { token?: string; headers?: Record<string, string> },

@@ -25,8 +25,8 @@ export function spawnTypeScript(file: string, args: string[], env: Record<string
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const lines: string[] = [];
   const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
   return {
     child,
     lines,

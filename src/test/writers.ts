@@ -24,22 +24,27 @@ export function retryableFailures(tally: Tally): number {
   return Object.values(tally.retryable).reduce((sum, n) => sum + (n ?? 0), 0);
 }
 
-async function send(url: string, token: string, body: object): Promise<{ status: number; json: any }> {
+interface Answer {
+  status: number;
+  json: { errors?: { extensions?: { code?: ErrorCode; retryable?: boolean } }[] };
+}
+
+async function send(url: string, token: string, body: object): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: await response.json() };
+  return { status: response.status, json: (await response.json()) as Answer['json'] };
 }
 
 /** Records an answer; true when it succeeded. */
-function record(tally: Tally, answer: { status: number; json: any } | Error): boolean {
+function record(tally: Tally, answer: Answer | Error): boolean {
   if (answer instanceof Error) {
     tally.unexpected.push(`no answer: ${answer.message} ${String((answer.cause as Error | undefined)?.message ?? '')}`);
     return false;
   }
-  const errors: { extensions?: { code?: ErrorCode; retryable?: boolean } }[] = answer.json.errors ?? [];
+  const errors = answer.json.errors ?? [];
   if (answer.status === 200 && errors.length === 0) return true;
   const code = errors[0]?.extensions?.code;
   const clean = answer.status === 503 && code && RETRYABLE_CODES.has(code) && errors[0]?.extensions?.retryable === true;
@@ -78,9 +83,7 @@ export function startWriters(url: string, tokens: string[], workers: number): { 
  * there in part (an unacknowledged one may be there in full: its commit landed, its answer did not).
  */
 export async function expectWholeBatches(client: pg.Client, tally: Tally): Promise<void> {
-  const { rows } = await client.query<{ tag: string; count: number }>(
-    `SELECT split_part(title, '/', 1) AS tag, count(*)::int AS count FROM posts GROUP BY 1`,
-  );
+  const { rows } = await client.query<{ tag: string; count: number }>(`SELECT split_part(title, '/', 1) AS tag, count(*)::int AS count FROM posts GROUP BY 1`);
   const found = new Map(rows.map((row) => [row.tag, row.count]));
   expect(tally.acknowledged.filter((tag) => found.get(tag) !== POSTS_PER_BATCH)).toEqual([]);
   expect(rows.filter((row) => row.count !== POSTS_PER_BATCH)).toEqual([]);

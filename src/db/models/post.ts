@@ -61,12 +61,23 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
           // Backs the public feed: published posts, newest first.
           { name: 'posts_published_created_at_id', fields: ['published', { name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
           // Backs the rest by creation time: a signed-in viewer's feed (published OR own), createdAt ranges.
-          { name: 'posts_created_at_id', fields: [{ name: 'createdAt', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
+          {
+            name: 'posts_created_at_id',
+            fields: [
+              { name: 'createdAt', order: 'DESC' },
+              { name: 'id', order: 'DESC' },
+            ],
+          },
         ],
         // Reusable fragments of list queries; src/lists applies them to raw page queries as well.
         scopes: {
           visibleTo: (viewerId: number | null) => ({ where: visibleTo(viewerId) }),
-          newestFirst: { order: [['createdAt', 'DESC'], ['id', 'DESC']] },
+          newestFirst: {
+            order: [
+              ['createdAt', 'DESC'],
+              ['id', 'DESC'],
+            ],
+          },
         },
       },
     );

@@ -1,12 +1,4 @@
-import {
-  DataTypes,
-  Model,
-  Sequelize,
-  type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-  type NonAttribute,
-} from 'sequelize';
+import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute } from 'sequelize';
 import type { Post } from './post';
 import { noNulCharacters } from './validators';
 

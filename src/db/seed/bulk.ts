@@ -25,8 +25,18 @@ export async function seedUsersAndPosts(size: SeedSize, plan: SeedPlan): Promise
   const bar = new SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} rows | {eta}s left' }, Presets.shades_classic);
   bar.start(size.users + size.posts, 0);
   try {
-    const userIds = await insertInChunks(User, size.users, (i) => plan.user(i), (n) => bar.increment(n));
-    const postIds = await insertInChunks(Post, size.posts, (i) => plan.post(i, userIds), (n) => bar.increment(n));
+    const userIds = await insertInChunks(
+      User,
+      size.users,
+      (i) => plan.user(i),
+      (n) => bar.increment(n),
+    );
+    const postIds = await insertInChunks(
+      Post,
+      size.posts,
+      (i) => plan.post(i, userIds),
+      (n) => bar.increment(n),
+    );
     return { userIds, postIds };
   } finally {
     bar.stop();

@@ -35,7 +35,10 @@ export async function seedDevelopmentData(size: SeedSize): Promise<SeedReport> {
     user: (i) => {
       const firstName = faker.person.firstName();
       const lastName = faker.person.lastName();
-      const username = faker.internet.username({ firstName, lastName }).toLowerCase().replace(/[^a-z0-9._-]/g, '');
+      const username = faker.internet
+        .username({ firstName, lastName })
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '');
       const email = i === 0 && devEmailFree ? SEED_EMAIL : `${username}.${base + i}@example.com`;
       const createdAt = faker.date.past({ years: 2, refDate: now });
       joined.push(createdAt);
