@@ -29,12 +29,35 @@ const BEYOND_END = 2;
 const TOTAL = 'listTotal';
 const PARENT = 'listParent';
 
-/** What to read of a list: which page, which fields of its rows (null: all), and whether to count it all. */
-export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted'>;
+/**
+ * What to read of a list: which page, which fields of its rows (null: all), and whether to count it all;
+ * `pageKey` says all of that in one string.
+ */
+export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'pageKey'>;
+
+// Sequelize's query generator costs more than running some statements: the text written for a page query
+// is kept for requests that ask the same (same list, scopes, filter, order, page and fields; parent ids are
+// not part of it), the most recent few hundred.
+const STATEMENTS_KEPT = 500;
+const statements = new Map<string, unknown>();
+
+function remembered<Text>(source: ListSource, query: PageQuery, kind: string, write: () => Text): Text {
+  const key = `${kind} ${source.model.name} ${JSON.stringify(source.scopes)} ${query.pageKey}`;
+  if (statements.has(key)) return statements.get(key) as Text;
+  const text = write();
+  if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
+  statements.set(key, text);
+  return text;
+}
 
 /** One page of a list in one statement, and its total when counted. */
 export async function selectPage<Row>(source: ListSource, query: PageQuery): Promise<PageRows<Row>> {
-  const sql = `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY ${outerOrder(source.model, query.page)}`;
+  const sql = remembered(
+    source,
+    query,
+    'page',
+    () => `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY ${outerOrder(source.model, query.page)}`,
+  );
   return pageRowsOf<Row>(await run(source.model, sql), query.counted);
 }
 
@@ -51,10 +74,14 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
-  const sql =
-    `SELECT ${outputOf(source.model, query, true)} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ` +
-    `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, ${outerOrder(source.model, query.page)}`;
+  const [output, joined] = remembered(source, query, `pages by ${parentKey}`, () => {
+    const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
+    return [
+      outputOf(source.model, query, true),
+      `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, ${outerOrder(source.model, query.page)}`,
+    ];
+  });
+  const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
   const byParent = new Map<unknown, Record<string, unknown>[]>(parentIds.map((id) => [id, []]));
   for (const row of await run(source.model, sql)) byParent.get(row[PARENT])?.push(row);
   return parentIds.map((id) => pageRowsOf<Row>(byParent.get(id)!, query.counted));

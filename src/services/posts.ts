@@ -59,9 +59,11 @@ export async function listPosts(ctx: Context, args: ListArgs, selection: ListSel
 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
 export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
-  const request = parseList(args, POST_LIST, selection);
-  const found = await ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId').load(authorId);
-  return toConnection(found, request.page);
+  const { request, pages } = ctx.loaders.forField(selection, args, () => {
+    const request = parseList(args, POST_LIST, selection);
+    return { request, pages: ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId') };
+  });
+  return toConnection(await pages.load(authorId), request.page);
 }
 
 function draftOf(input: PostInput, authorId: number): Post {
