@@ -54,7 +54,12 @@ async function openExplorer(): Promise<{ page: Page; requests: string[]; problem
 async function run(page: Page, expected: string): Promise<string> {
   await page.locator('.graphiql-execute-button').click();
   const result = page.locator('.graphiql-response');
-  await result.getByText(expected).first().waitFor();
+  try {
+    await result.getByText(expected).first().waitFor();
+  } catch (error) {
+    // Say what the pane shows instead (an error answer, say), not only that the wait ran out.
+    throw new Error(`the result pane never showed ${JSON.stringify(expected)}; it shows: ${await result.innerText()}`, { cause: error });
+  }
   return result.innerText();
 }
 
@@ -103,10 +108,14 @@ it(
     // The headers editor is open on the tab, showing where the token goes.
     const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
     await expect(headers.innerText()).resolves.toContain('Bearer <token from signUp or logIn>');
-    await headers.evaluate(
-      (editor: { CodeMirror: { setValue(text: string): void } }, value) => editor.CodeMirror.setValue(value),
-      `{"Authorization": "Bearer ${token}"}`,
-    );
+    // GraphiQL fills a tab's editors from the tab's state a moment after the tab opens, and on a busy
+    // machine that can come after our text: put the token in until it stays there.
+    type Editor = { CodeMirror: { setValue(text: string): void; getValue(): string } };
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await headers.evaluate((editor: Editor, value) => editor.CodeMirror.setValue(value), `{"Authorization": "Bearer ${token}"}`);
+      await page.waitForTimeout(250);
+      if ((await headers.evaluate((editor: Editor) => editor.CodeMirror.getValue())).includes(token)) break;
+    }
 
     const result = await run(page, 'Katherine Johnson');
     expect(result).toContain('"title": "Hello"');
