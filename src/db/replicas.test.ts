@@ -4,9 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../config';
 import { createServer, type RunningServer } from '../server';
-import { testDb } from '../test/database';
-import { startAnotherPostgres, type AnotherPostgres } from '../test/another-postgres';
-import { urlFor } from '../test/environment';
+import { testDatabaseUrl } from '../test/database';
+import { startPostgresProcess, type PostgresProcess } from '../test/postgres-process';
 import { aPublishedPost, aSignedInUser } from '../test/factories';
 import { createDatabase } from './admin';
 import { connectDatabase, type Database } from './database';
@@ -19,7 +18,7 @@ import type { GraphQLAnswer } from '../test/server';
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
  * gets rows of its own, so an answer shows which database it was read from.
  */
-let replicaServer: AnotherPostgres;
+let replicaServer: PostgresProcess;
 let replicaDir: string;
 let replicaUrl: string;
 let primaryUrl: string;
@@ -56,14 +55,15 @@ function aReplicaUser(id: number, name: string) {
 
 beforeAll(async () => {
   replicaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-replica-'));
-  replicaServer = await startAnotherPostgres(path.join(replicaDir, 'data'));
-  await createDatabase(replicaServer.adminUrl, 'replica');
-  replicaUrl = urlFor(replicaServer.adminUrl, 'replica');
+  replicaServer = await startPostgresProcess(path.join(replicaDir, 'data'));
+  await createDatabase(replicaServer.url('postgres'), 'replica');
+  replicaUrl = replicaServer.url('replica');
   const migrating = connectDatabase(replicaUrl, { poolMax: 1 });
   await migrateUp(migrating.sequelize);
   await migrating.close();
 
-  // The models (and so the factories) now work through this connection: writes to the primary.
+  // This test file's own database plays the primary. The models (and so the factories) now work through
+  // this connection: writes to the primary.
   primaryUrl = testDatabaseUrl();
   db = connectDatabase(primaryUrl, { poolMax: 2, readUrls: [replicaUrl] });
   const server = await createServer({ sequelize: db.sequelize, production: false, tokenTtlSeconds: 3600 });
@@ -78,12 +78,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => sql(replicaUrl, 'TRUNCATE users, posts, sessions RESTART IDENTITY CASCADE'));
-
-/** This test file's own database (see test/database.ts) plays the primary. */
-function testDatabaseUrl(): string {
-  const { host, port, username, password, database } = testDb().sequelize.config;
-  return `postgres://${encodeURIComponent(username)}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`;
-}
 
 describe('read replicas (DATABASE_READ_URLS)', () => {
   it('answers a query from the replica', async () => {
