@@ -10,7 +10,7 @@ import { createServer, type RunningServer } from './server';
 import { poolOf, poolSettled, quietDroppedConnectionWarnings, waitFor } from './test/faults';
 import { startPostgresProcess, type PostgresProcess } from './test/postgres-process';
 import { expectWholeBatches, retryableFailures, startWriters, type Tally } from './test/writers';
-import type { GraphQLAnswer } from './test/server';
+import { sendGraphQL } from './test/server';
 
 /**
  * The fault suite: real faults under real load, against a PostgreSQL of this file's own (so stopping it
@@ -53,8 +53,7 @@ async function serve(options: DatabaseOptions): Promise<Served> {
   const tokens: string[] = [];
   for (let i = 0; i < 3; i += 1) {
     const query = `mutation { signUp(input: { email: "writer${i}@example.com", password: "correct horse" }) { token } }`;
-    const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    tokens.push(((await response.json()) as GraphQLAnswer<{ signUp: { token: string } }>).data!.signUp.token);
+    tokens.push((await sendGraphQL<{ signUp: { token: string } }>(running.url, { query })).answer.data!.signUp.token);
   }
   const admin = new pg.Client(postgres.url(DATABASE));
   await admin.connect();

@@ -7,7 +7,7 @@ import { testDatabaseUrl } from './test/database';
 import { aPublishedPost, aSignedInUser } from './test/factories';
 import { blockedBackends, outsideClient, waitFor } from './test/faults';
 import { spawnTypeScript, type Spawned } from './test/spawn';
-import type { GraphQLAnswer } from './test/server';
+import { sendGraphQL } from './test/server';
 
 interface Served extends Spawned {
   url: string;
@@ -86,10 +86,7 @@ describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
     lockHolder.on('error', () => undefined); // the server stops the database under this connection, as it should
     try {
       await lockHolder.connect();
-      const gql = async (query: string, token?: string) => {
-        const headers = { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) };
-        return ((await (await fetch(served.url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as GraphQLAnswer).data!;
-      };
+      const gql = async (query: string, token?: string) => (await sendGraphQL(served.url, { query }, { token })).answer.data!;
       const { token } = (await gql(`mutation { signUp(input: { email: "ada@example.com", password: "correct horse" }) { token } }`)).signUp;
       const { id } = (await gql(`mutation { createPost(input: { title: "before" }) { post { id } } }`, token)).createPost.post;
       await signalDuringRequest(served, lockHolder, 'SIGTERM', token, Number(id));

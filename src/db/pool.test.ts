@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { testDb, useDatabaseOptions } from '../test/database';
 import { aSignedInUser } from '../test/factories';
 import { poolOf, poolSettled } from '../test/faults';
-import { useServer, type GraphQLAnswer } from '../test/server';
+import { sendGraphQL, useServer } from '../test/server';
 import { Post } from './models/post';
 
 // A pool far smaller than the load, and a short wait for a connection.
@@ -14,12 +14,8 @@ const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) 
 const COUNT = `{ posts(first: 1) { totalCount } }`;
 
 async function post(body: object, token?: string) {
-  const response = await fetch(api.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as GraphQLAnswer };
+  const { status, headers, answer } = await sendGraphQL(api.url, body, { token });
+  return { status, retryAfter: headers.get('retry-after'), body: answer };
 }
 
 describe('a pool with fewer connections than requests', () => {

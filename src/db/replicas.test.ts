@@ -12,7 +12,7 @@ import { connectDatabase, type Database } from './database';
 import { User } from './models/user';
 import { migrateUp } from './migrator';
 import { inTransaction } from './transaction';
-import type { GraphQLAnswer } from '../test/server';
+import { sendGraphQL } from '../test/server';
 
 /**
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
@@ -36,12 +36,7 @@ async function sql(url: string, text: string, values: unknown[] = []): Promise<p
 }
 
 async function gql(query: string, variables: Record<string, unknown> = {}, token?: string) {
-  const response = await fetch(running.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLAnswer;
+  return (await sendGraphQL(running.url, { query, variables }, { token })).answer;
 }
 
 /** A user on the replica only, under an id of its own choosing (the same id as a primary's user, say). */

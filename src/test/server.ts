@@ -19,6 +19,20 @@ export interface GraphQLResponse<Data = AnswerData> extends GraphQLAnswer<Data> 
   status: number;
 }
 
+/** POSTs one GraphQL request body over real HTTP to `url`; `token` becomes the bearer token. */
+export async function sendGraphQL<Data = AnswerData>(
+  url: string,
+  body: object,
+  { token, headers }: { token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; answer: GraphQLAnswer<Data> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }), ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, answer: (await response.json()) as GraphQLAnswer<Data> };
+}
+
 export interface TestClient {
   url: string;
   /** Sends one GraphQL operation over real HTTP; `token` becomes the bearer token. */
@@ -34,17 +48,9 @@ export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}):
   let running: RunningServer | undefined;
   const client: TestClient = {
     url: '',
-    async gql(query, variables, { token, headers } = {}) {
-      const response = await fetch(client.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token && { authorization: `Bearer ${token}` }),
-          ...headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as object) };
+    async gql<Data>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }) {
+      const { status, answer } = await sendGraphQL<Data>(client.url, { query, variables }, options);
+      return { status, ...answer };
     },
   };
   beforeAll(async () => {

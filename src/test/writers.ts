@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { RETRYABLE_CODES, type ErrorCode } from '../errors';
+import { sendGraphQL } from './server';
 
 /**
  * Clients that keep writing (createPosts, three tagged posts a batch) and reading (a page of posts with
@@ -30,12 +31,8 @@ interface Answer {
 }
 
 async function send(url: string, token: string, body: object): Promise<Answer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Answer['json'] };
+  const { status, answer } = await sendGraphQL(url, body, { token });
+  return { status, json: answer as Answer['json'] };
 }
 
 /** Records an answer; true when it succeeded. */
