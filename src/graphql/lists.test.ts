@@ -124,6 +124,32 @@ describe('columns', () => {
     const pages = sql.filter((s) => /FROM "posts"/.test(s));
     expect(pages.some((s) => /"title"/.test(s) && !/"content"/.test(s))).toBe(true);
   });
+
+  it('reads the sort keys only for cursors, and pages the same whichever cursor field is asked', async () => {
+    const ada = await postsTitled('p0', 'p1', 'p2', 'p3'); // newest first: p3 p2 p1 p0
+    // The columns each SELECT of posts returns (a window's ORDER BY is not a column).
+    const selectedColumns = (sql: string[]) =>
+      sql
+        .join('\n')
+        .replace(/OVER \([^)]*\)/g, '')
+        .match(/SELECT (?:(?!SELECT).)*? FROM "posts"/g);
+    let sql = await statementsDuring(() => api.gql(`{ posts(first: 2) { nodes { title } } }`));
+    expect(selectedColumns(sql)!.join()).not.toMatch(/"createdAt"/);
+
+    const ofUsers = `query ($after: String) { users(where: { id: { equals: "${ada.id}" } }) { nodes { posts(first: 2, after: $after) {
+      nodes { title } pageInfo { endCursor hasNextPage } } } } }`;
+    const ofPosts = `query ($after: String) { posts(first: 2, after: $after) { nodes { title } edges { cursor } } }`;
+    const first = await api.gql(ofUsers);
+    expect(first.data!.users.nodes[0].posts).toMatchObject({ nodes: [{ title: 'p3' }, { title: 'p2' }], pageInfo: { hasNextPage: true } });
+    const fromEdges = (await api.gql(ofPosts)).data!.posts.edges.map((e: { cursor: string }) => e.cursor);
+    expect(fromEdges[1]).toBe(first.data!.users.nodes[0].posts.pageInfo.endCursor);
+    sql = await statementsDuring(async () => {
+      const next = await api.gql(ofUsers, { after: fromEdges[1] });
+      expect(next.data!.users.nodes[0].posts).toMatchObject({ nodes: [{ title: 'p1' }, { title: 'p0' }], pageInfo: { hasNextPage: false } });
+    });
+    expect(selectedColumns(sql)!.join()).toMatch(/"createdAt"/);
+    expect(titles(await api.gql(ofPosts, { after: fromEdges[1] }))).toEqual(['p1', 'p0']);
+  });
 });
 
 describe('ordering and paging', () => {

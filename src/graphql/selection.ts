@@ -3,7 +3,7 @@ import type { ListSelection } from '../lists';
 
 /**
  * What a client selected of a connection: the fields of its nodes (under `nodes` and `edges.node`,
- * through fragments too), so list queries read only those columns, and whether it wants totalCount.
+ * through fragments too), so list queries read only those columns, and whether it wants cursors and totalCount.
  * @skip/@include are not evaluated: what they leave out is still read, which costs work, never a wrong answer.
  */
 export function selectionOf(info: GraphQLResolveInfo): ListSelection {
@@ -21,6 +21,7 @@ const selections = new WeakMap<readonly FieldNode[], ListSelection>();
 function readSelection(info: GraphQLResolveInfo): ListSelection {
   const fields = new Set<string>();
   let totalCount = false;
+  let cursors = false;
   for (const connection of info.fieldNodes) {
     for (const field of fieldsOf(connection.selectionSet, info.fragments)) {
       if (field.name.value === 'totalCount') totalCount = true;
@@ -28,11 +29,15 @@ function readSelection(info: GraphQLResolveInfo): ListSelection {
       if (field.name.value === 'edges') {
         for (const edgeField of fieldsOf(field.selectionSet, info.fragments)) {
           if (edgeField.name.value === 'node') addNames(fields, edgeField.selectionSet, info.fragments);
+          if (edgeField.name.value === 'cursor') cursors = true;
         }
+      }
+      if (field.name.value === 'pageInfo') {
+        cursors ||= fieldsOf(field.selectionSet, info.fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
       }
     }
   }
-  return { fields: [...fields], totalCount };
+  return { fields: [...fields], cursors, totalCount };
 }
 
 function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>) {

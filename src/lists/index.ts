@@ -19,9 +19,11 @@ export interface ListArgs extends PageArgs {
   orderBy?: readonly OrderInput[] | null;
 }
 
-/** What the caller will read of a list: these fields of each row (null: all of them), and totalCount or not. */
+/** What the caller will read of a list: these fields of each row (null: all of them), cursors or not, and totalCount or not. */
 export interface ListSelection {
   fields: readonly string[] | null;
+  /** Whether any cursor is selected (an edge's, or pageInfo's start or end): cursors are made of the sort keys. */
+  cursors: boolean;
   totalCount: boolean;
 }
 
@@ -29,7 +31,7 @@ export interface ListSelection {
 export interface ListRequest {
   where: WhereOptions;
   page: Page;
-  /** The fields the caller will read of each row, or null for all (see select.ts). */
+  /** The fields the caller will read of each row (the sort keys too when cursors are selected), or null for all (see select.ts). */
   fields: readonly string[] | null;
   /** Whether the page's statement also counts the whole list (for totalCount). */
   counted: boolean;
@@ -39,7 +41,8 @@ export interface ListRequest {
 export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelection): ListRequest {
   const ordering = orderingOf(args.orderBy, spec.columns, spec.defaultOrder);
   const page = parsePage(args, ordering);
-  const sortedFields = selection.fields && [...selection.fields].sort();
+  const sortKeys = selection.cursors ? ordering.keys.map((key) => key.attribute) : [];
+  const sortedFields = selection.fields && [...new Set([...selection.fields, ...sortKeys])].sort();
   return {
     where: whereOf(args.where, spec.filters),
     page,

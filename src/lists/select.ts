@@ -2,7 +2,6 @@ import { literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type 
 import type { PageRows } from './connection';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
-import type { Page } from './page';
 
 type Attribute = string | readonly [ReturnType<typeof literal>, string];
 
@@ -20,11 +19,12 @@ interface SelectQueryGenerator {
   selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
 }
 
-// Marks each row of a page query: the page's rows, or the one row looked up behind its start or beyond its end.
-const BRANCH = 'listBranch';
-const ROWS = 0;
-const BEHIND_START = 1;
-const BEYOND_END = 2;
+// Marks each row of a page query with its place: 1, 2, … for the page's rows in scan order, 0 for the row
+// looked up behind its start, -1 for the one beyond its end. Rows are put in order by this one integer, so
+// the sort keys (dates, mostly, which cost the most to parse) are read only when cursors are made of them.
+const RANK = 'listRank';
+const BEHIND_START = 0;
+const BEYOND_END = -1;
 // The whole list's size (when counted) and the parent a row belongs to, on every row of a page query.
 const TOTAL = 'listTotal';
 const PARENT = 'listParent';
@@ -56,7 +56,7 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery): Pro
     source,
     query,
     'page',
-    () => `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY ${outerOrder(source.model, query.page)}`,
+    () => `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY page.${quoterOf(source.model)(RANK)}`,
   );
   return pageRowsOf<Row>(await run(source.model, sql), query.counted);
 }
@@ -78,7 +78,7 @@ export async function selectPagesByParent<Row>(
     const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
     return [
       outputOf(source.model, query, true),
-      `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, ${outerOrder(source.model, query.page)}`,
+      `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, page.${quoterOf(source.model)(RANK)}`,
     ];
   });
   const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
@@ -115,15 +115,17 @@ function listWhere(source: ListSource, extra: WhereOptions[]): WhereOptions[] {
  */
 function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: WhereOptions[]): string {
   const { model } = source;
-  const columns = columnsOf(model, page, fields);
-  const marked = (marker: number): Attribute[] => [...columns, [literal(String(marker)), BRANCH]];
+  const columns = columnsOf(model, fields);
+  const marked = (rank: string): Attribute[] => [...columns, [literal(rank), RANK]];
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
   const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
   const list = listWhere(source, extra);
   const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
-  const branches = [branch(model, marked(ROWS), [...list, ...between], scan, page.size + 1)];
-  if (start) branches.push(branch(model, marked(BEHIND_START), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
-  if (end) branches.push(branch(model, marked(BEYOND_END), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
+  const quote = quoterOf(model);
+  const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
+  const branches = [branch(model, marked(inScanOrder), [...list, ...between], scan, page.size + 1)];
+  if (start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
+  if (end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
 }
 
@@ -143,13 +145,6 @@ function branch(model: ModelStatic<Model>, attributes: Attribute[], where: Where
   return sql.replace(/;\s*$/, '');
 }
 
-/** UNION ALL keeps no order by itself: sort the (few) rows again by branch, then in scan order. */
-function outerOrder(model: ModelStatic<Model>, page: Page): string {
-  const quote = quoterOf(model);
-  const scan = page.backward ? reversed(page.ordering) : page.ordering;
-  return [`page.${quote(BRANCH)}`, ...scan.keys.map((key) => `page.${quote(key.attribute)} ${key.direction}`)].join(', ');
-}
-
 async function run(model: ModelStatic<Model>, sql: string): Promise<Record<string, unknown>[]> {
   return model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT });
 }
@@ -159,10 +154,11 @@ const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequeliz
 function pageRowsOf<Row>(rows: Record<string, unknown>[], counted: boolean): PageRows<Row> {
   return {
     total: counted ? ((rows[0]?.[TOTAL] as number | undefined) ?? 0) : null,
-    // The markers stay on the page's rows (no copy of each row): no GraphQL type has a field of their names.
-    rows: rows.filter((row) => row[BRANCH] === ROWS) as Row[],
-    behindStart: rows.some((row) => row[BRANCH] === BEHIND_START),
-    beyondEnd: rows.some((row) => row[BRANCH] === BEYOND_END),
+    // The ranks stay on the page's rows (no copy of each row): no GraphQL type has a field of their names.
+    // (A counted list's empty page is one row of nulls beside its total: its null rank is no row of the page.)
+    rows: rows.filter((row) => (row[RANK] as number | null) !== null && (row[RANK] as number) > BEHIND_START) as Row[],
+    behindStart: rows.some((row) => row[RANK] === BEHIND_START),
+    beyondEnd: rows.some((row) => row[RANK] === BEYOND_END),
   };
 }
 
@@ -184,16 +180,16 @@ function notDeleted(model: ModelStatic<Model>): WhereOptions[] {
 }
 
 /**
- * The columns a page reads: those of the requested fields, plus the primary and foreign keys (other
- * resolvers follow them, e.g. Post.author) and the sort keys (cursors are made of them); all columns
- * when no fields are given. Fewer columns mean fewer values to parse and less garbage per row.
+ * The columns a page reads: those of the requested fields (which hold the sort keys when cursors are
+ * asked for, see parseList), plus the primary and foreign keys (other resolvers follow them, e.g.
+ * Post.author); all columns when no fields are given. Fewer columns mean fewer values to parse and less
+ * garbage per row.
  */
-function columnsOf(model: ModelStatic<Model>, page: Page, fields: readonly string[] | null): string[] {
+function columnsOf(model: ModelStatic<Model>, fields: readonly string[] | null): string[] {
   const all = attributesOf(model);
   if (!fields) return all;
   const attributes = model.getAttributes() as Record<string, { primaryKey?: boolean; references?: unknown }>;
-  const sortKeys = new Set(page.ordering.keys.map((key) => key.attribute));
-  return all.filter((name) => fields.includes(name) || sortKeys.has(name) || attributes[name]!.primaryKey || attributes[name]!.references);
+  return all.filter((name) => fields.includes(name) || attributes[name]!.primaryKey || attributes[name]!.references);
 }
 
 /** The columns a finder would select: all but those the default scope excludes (User's password hash). */
