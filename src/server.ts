@@ -56,6 +56,8 @@ export const BODY_LIMIT = '100kb';
 export async function createServer(deps: ServerDeps) {
   const app = express();
   app.set('trust proxy', deps.trustProxy ?? false);
+  // An ETag would hash every answer, and no GraphQL client revalidates a POST with it.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const apollo = new ApolloServer<Context>({

@@ -88,10 +88,11 @@ describe('logIn and logOut', () => {
 });
 
 describe('tokens', () => {
-  it('come in answers that no cache may store (Cache-Control: no-store), as do all answers', async () => {
+  it('come in answers that no cache may store (Cache-Control: no-store, no ETag), as do all answers', async () => {
     for (const query of ['mutation { logIn(input: { email: "x@example.com", password: "x" }) { token } }', '{ viewer { email } }']) {
       const response = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('etag')).toBeNull();
     }
   });
 

@@ -36,28 +36,51 @@ export function toConnection<Row extends object>(found: PageRows<Row>, page: Pag
   const more = found.rows.length > page.size || found.beyondEnd;
   const inScanOrder = found.rows.slice(0, page.size);
   const nodes = page.backward ? inScanOrder.reverse() : inScanOrder;
-  const cursorOf = (node: Row | undefined) => (node ? encodeCursor(page.ordering, node as Record<string, unknown>) : null);
-  return {
-    // Most clients read `nodes`: edges and cursors are made only for those that ask.
-    get edges() {
-      return nodes.map((node) => ({
-        get cursor() {
-          return cursorOf(node)!;
-        },
-        node,
-      }));
-    },
-    nodes,
-    pageInfo: {
-      hasNextPage: page.backward ? found.behindStart : more,
-      hasPreviousPage: page.backward ? more : found.behindStart,
-      get startCursor() {
-        return cursorOf(nodes[0]);
-      },
-      get endCursor() {
-        return cursorOf(nodes.at(-1));
-      },
-    },
-    totalCount: found.total,
-  };
+  const pageInfo = new CursorPageInfo(page, nodes, page.backward ? found.behindStart : more, page.backward ? more : found.behindStart);
+  return new PageConnection(page, nodes, pageInfo, found.total);
 }
+
+// Classes, so the getters live once on a prototype instead of as new closures on every page of every parent.
+// Most clients read `nodes`: edges and cursors are made only for those that ask.
+class PageConnection<Row extends object> implements Connection<Row> {
+  constructor(
+    private readonly page: Page,
+    readonly nodes: Row[],
+    readonly pageInfo: ConnectionPageInfo,
+    readonly totalCount: number | null,
+  ) {}
+
+  get edges(): Edge<Row>[] {
+    return this.nodes.map((node) => new CursorEdge(this.page, node));
+  }
+}
+
+class CursorEdge<Row extends object> implements Edge<Row> {
+  constructor(
+    private readonly page: Page,
+    readonly node: Row,
+  ) {}
+
+  get cursor(): string {
+    return cursorOf(this.page, this.node)!;
+  }
+}
+
+class CursorPageInfo<Row extends object> implements ConnectionPageInfo {
+  constructor(
+    private readonly page: Page,
+    private readonly nodes: Row[],
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get startCursor(): string | null {
+    return cursorOf(this.page, this.nodes[0]);
+  }
+
+  get endCursor(): string | null {
+    return cursorOf(this.page, this.nodes.at(-1));
+  }
+}
+
+const cursorOf = (page: Page, node: object | undefined) => (node ? encodeCursor(page.ordering, node as Record<string, unknown>) : null);
