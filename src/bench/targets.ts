@@ -12,9 +12,17 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node flags `npm start` runs the server with (package.json), given to every target alike. A young
+ * generation of 32 MB instead of 16: with 64 requests in flight, a smaller one copies their live
+ * objects at every scavenge and promotes many of them, only for the old generation to collect them.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Starts a target in a child process (see serve.ts) and waits until it listens; `profileDir` turns on --cpu-prof. */
 export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv, profileDir?: string): Promise<Target> {
-  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const execArgv = [...NODE_FLAGS, ...profiling];
   const child = fork(path.join(__dirname, 'serve.js'), [name], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child);
   if (ready.type !== 'ready') throw new Error(`${name} did not start`);
