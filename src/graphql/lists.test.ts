@@ -1,4 +1,5 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
+import { testDb } from '../test/database';
 import { statementsDuring, useServer, type GraphQLAnswer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
@@ -123,6 +124,27 @@ describe('columns', () => {
     expect(res!.data!.posts.nodes).toEqual([{ content: 'body' }]);
     const pages = sql.filter((s) => /FROM "posts"/.test(s));
     expect(pages.some((s) => /"title"/.test(s) && !/"content"/.test(s))).toBe(true);
+  });
+
+  it('answers every field of a listed row as a lookup by id does: nulls, drafts and microseconds too', async () => {
+    const { user, token } = await aSignedInUser({ name: 'Ada' });
+    const draft = await aDraft(user, { title: 'draft', content: null });
+    await testDb().sequelize.query(`UPDATE posts SET "updatedAt" = '2026-01-01 00:00:00.123456+00' WHERE id = ${draft.id}`);
+    await aPublishedPost(user, { title: 'here', content: 'body' });
+    const POST = `id title content published version createdAt updatedAt deletedAt author { id name email createdAt updatedAt }`;
+    const listed = await api.gql(`{ posts(where: { authorId: { equals: "${user.id}" } }) { nodes { ${POST} } } }`, {}, { token });
+    const nodes = listed.data!.posts.nodes as { id: string }[];
+    expect(nodes).toHaveLength(2);
+    for (const node of nodes) {
+      const byId = await api.gql(`query ($id: ID!) { post(id: $id) { ${POST} } }`, { id: node.id }, { token });
+      expect(node).toEqual(byId.data!.post);
+    }
+    expect(nodes.map((node) => (node as unknown as { updatedAt: string }).updatedAt)).toContain('2026-01-01T00:00:00.123Z');
+    const USER = `id name email createdAt updatedAt`;
+    const users = await api.gql(`{ users(where: { id: { equals: "${user.id}" } }) { nodes { ${USER} } } }`, {}, { token });
+    const byId = await api.gql(`{ user(id: "${user.id}") { ${USER} } }`, {}, { token });
+    expect(users.data!.users.nodes).toEqual([byId.data!.user]);
+    expect(byId.data!.user.email).toBe(user.email);
   });
 
   it('reads the sort keys only for cursors, and pages the same whichever cursor field is asked', async () => {

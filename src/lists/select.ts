@@ -1,4 +1,4 @@
-import { literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
+import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
@@ -21,13 +21,16 @@ interface SelectQueryGenerator {
 
 // Marks each row of a page query with its place: 1, 2, … for the page's rows in scan order, 0 for the row
 // looked up behind its start, -1 for the one beyond its end. Rows are put in order by this one integer, so
-// the sort keys (dates, mostly, which cost the most to parse) are read only when cursors are made of them.
+// the sort keys (dates, mostly) are read only when cursors are made of them, and the database sorts nothing
+// after the page's own ORDER BY.
 const RANK = 'listRank';
 const BEHIND_START = 0;
 const BEYOND_END = -1;
-// The whole list's size (when counted) and the parent a row belongs to, on every row of a page query.
+// A page comes back as one value, the JSON array of its rows (json_agg), beside the whole
+// list's size when counted: pg then reads one value per page instead of one per column of every row, and
+// JSON.parse builds the row objects.
+const ROWS = 'listRows';
 const TOTAL = 'listTotal';
-const PARENT = 'listParent';
 
 /**
  * What to read of a list: which page, which fields of its rows (null: all), and whether to count it all;
@@ -52,20 +55,16 @@ function remembered<Text>(source: ListSource, query: PageQuery, kind: string, wr
 
 /** One page of a list in one statement, and its total when counted. */
 export async function selectPage<Row>(source: ListSource, query: PageQuery): Promise<PageRows<Row>> {
-  const sql = remembered(
-    source,
-    query,
-    'page',
-    () => `SELECT ${outputOf(source.model, query, false)} FROM ${pageJoin(source, query, [], '')} ORDER BY page.${quoterOf(source.model)(RANK)}`,
-  );
-  return pageRowsOf<Row>(await run(source.model, sql), query.counted);
+  const sql = remembered(source, query, 'page', () => `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`);
+  const [found] = await run(source.model, sql);
+  return pageRowsOf<Row>(source.model, found!, query.counted);
 }
 
 /**
  * A page of the list of each parent (e.g. each author's posts), and each list's total when counted, in
  * one statement: LATERAL joins run the ordered, limited page query (and the COUNT) once per parent inside
  * the database (for an author's posts in the default order, each is a short walk of the (authorId,
- * createdAt, id) index).
+ * createdAt, id) index). Every parent has exactly one row, in the order of `parentIds`.
  */
 export async function selectPagesByParent<Row>(
   source: ListSource,
@@ -76,31 +75,26 @@ export async function selectPagesByParent<Row>(
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
   const [output, joined] = remembered(source, query, `pages by ${parentKey}`, () => {
     const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
-    return [
-      outputOf(source.model, query, true),
-      `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position, page.${quoterOf(source.model)(RANK)}`,
-    ];
+    return [outputOf(query), `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position`];
   });
   const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
-  const byParent = new Map<unknown, Record<string, unknown>[]>(parentIds.map((id) => [id, []]));
-  for (const row of await run(source.model, sql)) byParent.get(row[PARENT])?.push(row);
-  return parentIds.map((id) => pageRowsOf<Row>(byParent.get(id)!, query.counted));
+  const found = await run(source.model, sql);
+  return found.map((row) => pageRowsOf<Row>(source.model, row, query.counted));
 }
 
-function outputOf(model: ModelStatic<Model>, query: PageQuery, byParent: boolean): string {
-  const quote = quoterOf(model);
-  return ['page.*', ...(byParent ? [`parent.id AS ${quote(PARENT)}`] : []), ...(query.counted ? [`counted.${quote(TOTAL)}`] : [])].join(', ');
+function outputOf(query: PageQuery): string {
+  return [`page."${ROWS}"`, ...(query.counted ? [`counted."${TOTAL}"`] : [])].join(', ');
 }
 
 /**
- * The page, with the COUNT beside it when counted. A counted list has a row even when its page is empty
- * (a LEFT JOIN: the row then carries only the total). `lateral` when the lists depend on a parent row.
+ * The page's rows as one JSON array (null when there are none), with the COUNT beside it when counted;
+ * both aggregates, so there is exactly one row. `lateral` when the lists depend on a parent row.
  */
 function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | ''): string {
-  const page = `${lateral}(${pageUnion(source, query, extra)}) AS page`;
+  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows) AS page`;
   if (!query.counted) return page;
   const count = branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, extra));
-  return `${lateral}(${count}) AS counted LEFT JOIN ${page} ON true`;
+  return `${lateral}(${count}) AS counted CROSS JOIN ${page}`;
 }
 
 /** The conditions of the whole list: the parent's, the scopes', not soft-deleted, the client's filter. */
@@ -151,15 +145,38 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
 
 const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
 
-function pageRowsOf<Row>(rows: Record<string, unknown>[], counted: boolean): PageRows<Row> {
-  return {
-    total: counted ? ((rows[0]?.[TOTAL] as number | undefined) ?? 0) : null,
-    // The ranks stay on the page's rows (no copy of each row): no GraphQL type has a field of their names.
-    // (A counted list's empty page is one row of nulls beside its total: its null rank is no row of the page.)
-    rows: rows.filter((row) => (row[RANK] as number | null) !== null && (row[RANK] as number) > BEHIND_START) as Row[],
-    behindStart: rows.some((row) => row[RANK] === BEHIND_START),
-    beyondEnd: rows.some((row) => row[RANK] === BEYOND_END),
-  };
+/** The rows of a page in scan order, put in place by their ranks (json_agg keeps no order: none is asked of it). */
+function pageRowsOf<Row>(model: ModelStatic<Model>, found: Record<string, unknown>, counted: boolean): PageRows<Row> {
+  const page: PageRows<Row> = { rows: [], total: counted ? (found[TOTAL] as number) : null, behindStart: false, beyondEnd: false };
+  for (const row of (found[ROWS] as Record<string, unknown>[] | null) ?? []) {
+    const rank = row[RANK] as number;
+    // The rank stays on the row (no copy of each row): no GraphQL type has a field of its name.
+    if (rank > BEHIND_START) page.rows[rank - 1] = withDates(model, row) as Row;
+    else if (rank === BEHIND_START) page.behindStart = true;
+    else page.beyondEnd = true;
+  }
+  return page;
+}
+
+/** JSON has no dates: a row's timestamps arrive as ISO 8601 strings and become Dates, as Sequelize reads them. */
+function withDates(model: ModelStatic<Model>, row: Record<string, unknown>): Record<string, unknown> {
+  for (const name of datesOf(model)) {
+    if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+  }
+  return row;
+}
+
+const dateAttributes = new Map<ModelStatic<Model>, string[]>();
+
+function datesOf(model: ModelStatic<Model>): string[] {
+  let names = dateAttributes.get(model);
+  if (!names) {
+    names = Object.entries(model.getAttributes())
+      .filter(([, attribute]) => attribute.type instanceof DataTypes.DATE)
+      .map(([name]) => name);
+    dateAttributes.set(model, names);
+  }
+  return names;
 }
 
 /** The where of a scope that only filters (such as Post's visibleTo), so raw page queries apply it too. */
