@@ -1,12 +1,16 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
   execute,
+  getNamedType,
   getVariableValues,
   GraphQLError,
+  isInputObjectType,
   OperationTypeNode,
   printSchema,
+  typeFromAST,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -59,9 +63,11 @@ function prepare(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   // it, where graphql-jit would still run (and commit) them. Their cost is the database's anyway.
   // (Also when no operation has the requested name: graphql-js answers that in its own words.)
   if (operation?.operation !== OperationTypeNode.QUERY) return byGraphQLJs;
-  const compiled = compileQuery(schema, document, operationName);
   // graphql-jit cannot compile variables of recursive input types (a `$where: PostWhere`, whose AND/OR
-  // hold more PostWhere): graphql-js runs those documents, as it would without graphql-jit.
+  // hold more PostWhere): it recurses for seconds of CPU before it gives up, so graphql-js runs those
+  // documents without trying, as it would without graphql-jit.
+  if (takesRecursiveInput(schema, operation)) return byGraphQLJs;
+  const compiled = compileQuery(schema, document, operationName);
   if (!isCompiledQuery(compiled)) return byGraphQLJs;
   return async (context, variables) => {
     if (operation.variableDefinitions?.length) {
@@ -73,6 +79,23 @@ function prepare(schema: GraphQLSchema, document: DocumentNode, operation: Opera
     const result = await compiled.query(undefined, context, variables);
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
+}
+
+/** Whether a variable of the operation has an input type that holds itself, however deep. */
+export function takesRecursiveInput(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  return (operation.variableDefinitions ?? []).some((definition) => {
+    const type = typeFromAST(schema, definition.type);
+    return type !== undefined && holdsItself(getNamedType(type), new Set());
+  });
+}
+
+function holdsItself(type: GraphQLNamedType, enclosing: Set<GraphQLNamedType>): boolean {
+  if (!isInputObjectType(type)) return false;
+  if (enclosing.has(type)) return true;
+  enclosing.add(type);
+  const found = Object.values(type.getFields()).some((field) => holdsItself(getNamedType(field.type), enclosing));
+  enclosing.delete(type);
+  return found;
 }
 
 /**

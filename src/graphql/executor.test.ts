@@ -1,0 +1,18 @@
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { takesRecursiveInput } from './executor';
+import { resolvers } from './resolvers';
+import { executableSchema } from './schema';
+
+const schema = executableSchema(resolvers);
+const operationOf = (query: string) => parse(query).definitions[0] as OperationDefinitionNode;
+
+describe('compiled execution', () => {
+  // graphql-jit spends seconds of CPU on such variables before it gives up: they go to graphql-js untried.
+  it('tells the operations whose variables hold themselves (filters with AND/OR) from the others', () => {
+    expect(takesRecursiveInput(schema, operationOf(`query ($where: PostWhere) { posts(where: $where) { totalCount } }`))).toBe(true);
+    expect(takesRecursiveInput(schema, operationOf(`query ($n: Int, $w: UserWhere!) { users(first: $n, where: $w) { totalCount } }`))).toBe(true);
+    expect(takesRecursiveInput(schema, operationOf(`query ($n: Int, $after: String) { posts(first: $n, after: $after) { totalCount } }`))).toBe(false);
+    expect(takesRecursiveInput(schema, operationOf(`mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`))).toBe(false);
+    expect(takesRecursiveInput(schema, operationOf(`{ posts(where: { OR: [{ published: true }] }) { totalCount } }`))).toBe(false);
+  });
+});
