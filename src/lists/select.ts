@@ -55,9 +55,12 @@ function remembered<Text>(source: ListSource, query: PageQuery, kind: string, wr
 
 /** One page of a list in one statement, and its total when counted. */
 export async function selectPage<Row>(source: ListSource, query: PageQuery): Promise<PageRows<Row>> {
-  const sql = remembered(source, query, 'page', () => `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`);
+  const [sql, dates] = remembered(source, query, 'page', () => [
+    `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`,
+    datesRead(source.model, query.fields),
+  ]);
   const [found] = await run(source.model, sql);
-  return pageRowsOf<Row>(source.model, found!, query.counted);
+  return pageRowsOf<Row>(found!, query.counted, dates);
 }
 
 /**
@@ -73,13 +76,13 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const [output, joined] = remembered(source, query, `pages by ${parentKey}`, () => {
+  const [output, joined, dates] = remembered(source, query, `pages by ${parentKey}`, () => {
     const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
-    return [outputOf(query), `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position`];
+    return [outputOf(query), `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position`, datesRead(source.model, query.fields)];
   });
   const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
   const found = await run(source.model, sql);
-  return found.map((row) => pageRowsOf<Row>(source.model, row, query.counted));
+  return found.map((row) => pageRowsOf<Row>(row, query.counted, dates));
 }
 
 function outputOf(query: PageQuery): string {
@@ -146,12 +149,12 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
 const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
 
 /** The rows of a page in scan order, put in place by their ranks (json_agg keeps no order: none is asked of it). */
-function pageRowsOf<Row>(model: ModelStatic<Model>, found: Record<string, unknown>, counted: boolean): PageRows<Row> {
+function pageRowsOf<Row>(found: Record<string, unknown>, counted: boolean, dates: readonly string[]): PageRows<Row> {
   const page: PageRows<Row> = { rows: [], total: counted ? (found[TOTAL] as number) : null, behindStart: false, beyondEnd: false };
   for (const row of (found[ROWS] as Record<string, unknown>[] | null) ?? []) {
     const rank = row[RANK] as number;
     // The rank stays on the row (no copy of each row): no GraphQL type has a field of its name.
-    if (rank > BEHIND_START) page.rows[rank - 1] = withDates(model, row) as Row;
+    if (rank > BEHIND_START) page.rows[rank - 1] = withDates(row, dates) as Row;
     else if (rank === BEHIND_START) page.behindStart = true;
     else page.beyondEnd = true;
   }
@@ -159,24 +162,17 @@ function pageRowsOf<Row>(model: ModelStatic<Model>, found: Record<string, unknow
 }
 
 /** JSON has no dates: a row's timestamps arrive as ISO 8601 strings and become Dates, as Sequelize reads them. */
-function withDates(model: ModelStatic<Model>, row: Record<string, unknown>): Record<string, unknown> {
-  for (const name of datesOf(model)) {
+function withDates(row: Record<string, unknown>, dates: readonly string[]): Record<string, unknown> {
+  for (const name of dates) {
     if (typeof row[name] === 'string') row[name] = new Date(row[name]);
   }
   return row;
 }
 
-const dateAttributes = new Map<ModelStatic<Model>, string[]>();
-
-function datesOf(model: ModelStatic<Model>): string[] {
-  let names = dateAttributes.get(model);
-  if (!names) {
-    names = Object.entries(model.getAttributes())
-      .filter(([, attribute]) => attribute.type instanceof DataTypes.DATE)
-      .map(([name]) => name);
-    dateAttributes.set(model, names);
-  }
-  return names;
+/** The timestamp columns among those a page reads (none, for most pages of `nodes { title }`). */
+function datesRead(model: ModelStatic<Model>, fields: readonly string[] | null): string[] {
+  const attributes = model.getAttributes();
+  return columnsOf(model, fields).filter((name) => attributes[name]!.type instanceof DataTypes.DATE);
 }
 
 /** The where of a scope that only filters (such as Post's visibleTo), so raw page queries apply it too. */
