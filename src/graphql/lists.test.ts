@@ -147,6 +147,28 @@ describe('columns', () => {
     expect(byId.data!.user.email).toBe(user.email);
   });
 
+  it("reads a page of users with only the columns asked, and still answers every field of the posts' authors", async () => {
+    const { user, token } = await aSignedInUser({ name: 'Ada' });
+    await aPublishedPost(user, { title: 'one' });
+    const byId = await api.gql(`{ user(id: "${user.id}") { name email createdAt updatedAt } }`, {}, { token });
+    let res: GraphQLResponse | undefined;
+    let sql = await statementsDuring(async () => {
+      res = await api.gql(`{ users { nodes { name posts { nodes { author { name email createdAt updatedAt } } } } } }`, {}, { token });
+    });
+    expect(res!.errors).toBeUndefined();
+    expect(res!.data!.users.nodes).toEqual([{ name: 'Ada', posts: { nodes: [{ author: byId.data!.user }] } }]);
+    expect(byId.data!.user.email).toBe(user.email);
+    const usersPage = (statements: string[]) => statements.find((s) => /FROM "users"/.test(s) && /json_agg/.test(s))!;
+    expect(usersPage(sql)).not.toMatch(/"email"/);
+
+    sql = await statementsDuring(async () => {
+      res = await api.gql(`{ users { nodes { name posts { nodes { title author { name } } } } } }`);
+    });
+    expect(res!.data!.users.nodes).toEqual([{ name: 'Ada', posts: { nodes: [{ title: 'one', author: { name: 'Ada' } }] } }]);
+    expect(sql).toHaveLength(2); // the users page and their posts: the authors are the users already read
+    expect(usersPage(sql)).not.toMatch(/"createdAt"|"email"/);
+  });
+
   it('reads the sort keys only for cursors, and pages the same whichever cursor field is asked', async () => {
     const ada = await postsTitled('p0', 'p1', 'p2', 'p3'); // newest first: p3 p2 p1 p0
     // The columns each SELECT of posts returns (a window's ORDER BY is not a column).

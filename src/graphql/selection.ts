@@ -18,22 +18,34 @@ export function selectionOf(info: GraphQLResolveInfo): ListSelection {
 
 const selections = new WeakMap<readonly FieldNode[], ListSelection>();
 
+/** The names of the fields selected of an object field (e.g. `author { name }`), through fragments too. */
+export function fieldNamesOf(info: GraphQLResolveInfo): readonly string[] {
+  let names = fieldNames.get(info.fieldNodes);
+  if (!names) {
+    names = [...new Set(info.fieldNodes.flatMap((field) => subfieldsOf(field.selectionSet, info.fragments).map((subfield) => subfield.name.value)))];
+    fieldNames.set(info.fieldNodes, names);
+  }
+  return names;
+}
+
+const fieldNames = new WeakMap<readonly FieldNode[], readonly string[]>();
+
 function readSelection(info: GraphQLResolveInfo): ListSelection {
   const fields = new Set<string>();
   let totalCount = false;
   let cursors = false;
   for (const connection of info.fieldNodes) {
-    for (const field of fieldsOf(connection.selectionSet, info.fragments)) {
+    for (const field of subfieldsOf(connection.selectionSet, info.fragments)) {
       if (field.name.value === 'totalCount') totalCount = true;
       if (field.name.value === 'nodes') addNames(fields, field.selectionSet, info.fragments);
       if (field.name.value === 'edges') {
-        for (const edgeField of fieldsOf(field.selectionSet, info.fragments)) {
+        for (const edgeField of subfieldsOf(field.selectionSet, info.fragments)) {
           if (edgeField.name.value === 'node') addNames(fields, edgeField.selectionSet, info.fragments);
           if (edgeField.name.value === 'cursor') cursors = true;
         }
       }
       if (field.name.value === 'pageInfo') {
-        cursors ||= fieldsOf(field.selectionSet, info.fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
+        cursors ||= subfieldsOf(field.selectionSet, info.fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
       }
     }
   }
@@ -41,13 +53,13 @@ function readSelection(info: GraphQLResolveInfo): ListSelection {
 }
 
 function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>) {
-  for (const field of fieldsOf(selectionSet, fragments)) names.add(field.name.value);
+  for (const field of subfieldsOf(selectionSet, fragments)) names.add(field.name.value);
 }
 
-function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
+function subfieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
   return (selectionSet?.selections ?? []).flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsOf(selection.selectionSet, fragments);
-    return fieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return subfieldsOf(selection.selectionSet, fragments);
+    return subfieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
   });
 }

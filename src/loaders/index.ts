@@ -42,19 +42,22 @@ export class Loaders {
   });
 
   /**
-   * A user by id: at once when this request has read it already (a page of users, an earlier batch),
-   * else through the batch. Hundreds of `author` fields then cost no promise each.
+   * A user by id with at least the columns among `fields` (what the caller will read of it): at once when
+   * this request has read it with them already (a page of users, an earlier batch), else its whole row
+   * through the batch. Hundreds of `author` fields then cost no promise each.
    */
-  user(id: number): UserRow | Promise<UserRow | null> {
-    return this.knownUsers.get(id) ?? this.userById.load(id);
+  user(id: number, fields: readonly string[]): UserRow | Promise<UserRow | null> {
+    const known = this.knownUsers.get(id);
+    const columns = User.getAttributes();
+    return known && fields.every((field) => field in known || !(field in columns)) ? known : this.userById.load(id);
   }
 
-  /** Users read by other queries (a page of users), so later lookups need no statement. */
+  /**
+   * Users read by other queries (a page of users), so later lookups need no statement when these rows
+   * hold what they read. Only the batch's whole rows go into userById, which promises whole rows.
+   */
   rememberUsers(users: UserRow[]): void {
-    for (const user of users) {
-      this.knownUsers.set(user.id, user);
-      this.userById.prime(user.id, user);
-    }
+    for (const user of users) this.knownUsers.set(user.id, user);
   }
 
   /** Posts by id including soft-deleted ones; callers apply the visibility rule. */

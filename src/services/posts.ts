@@ -34,11 +34,12 @@ export async function getPost(ctx: Context, id: string): Promise<PostRow | null>
 }
 
 /**
- * A post's author: at once when the request has read that user already. The foreign key guarantees one;
- * none means the account was deleted while this request ran, which is an error, not a null author.
+ * A post's author, of which the caller reads `fields`: at once when the request has read that user with
+ * them already. The foreign key guarantees one; none means the account was deleted while this request ran,
+ * which is an error, not a null author.
  */
-export function getAuthor(ctx: Context, post: PostRow): UserRow | Promise<UserRow> {
-  const author = ctx.loaders.user(post.authorId);
+export function getAuthor(ctx: Context, post: PostRow, fields: readonly string[]): UserRow | Promise<UserRow> {
+  const author = ctx.loaders.user(post.authorId, fields);
   if (!(author instanceof Promise)) return author;
   return author.then((user) => user ?? Promise.reject(new Error(`post ${post.id} has no author ${post.authorId}`)));
 }

@@ -21,9 +21,9 @@ export async function getUser(ctx: Context, id: string): Promise<UserRow | null>
   return userId === null ? null : ctx.loaders.userById.load(userId);
 }
 
-/** All users, filtered, ordered and paged as asked (by id by default); whole rows, since they prime the user loader. */
+/** All users, filtered, ordered and paged as asked (by id by default), with the columns their selected fields read. */
 export async function listUsers(ctx: Context, args: ListArgs, selection: ListSelection): Promise<Connection<UserRow>> {
-  const request = parseList(args, USER_LIST, { ...selection, fields: null });
+  const request = parseList(args, USER_LIST, selection);
   const found = await selectPage<UserRow>({ model: User, scopes: [], where: request.where }, request);
   // Their posts' `author` fields will ask for these same users: answer them from this page.
   ctx.loaders.rememberUsers(found.rows);
