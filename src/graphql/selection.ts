@@ -1,5 +1,16 @@
-import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { ListSelection } from '../lists';
+import {
+  getArgumentValues,
+  getNamedType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
+import type { ChildList, ListSelection } from '../lists';
+
+type Fragments = Record<string, FragmentDefinitionNode>;
 
 /**
  * What a client selected of a connection: the fields of its nodes (under `nodes` and `edges.node`,
@@ -10,7 +21,7 @@ export function selectionOf(info: GraphQLResolveInfo): ListSelection {
   // graphql-js hands every sibling (User.posts of each user in a page) the same fieldNodes array.
   let selection = selections.get(info.fieldNodes);
   if (!selection) {
-    selection = readSelection(info);
+    selection = readSelection(info.fieldNodes, info.fragments);
     selections.set(info.fieldNodes, selection);
   }
   return selection;
@@ -22,7 +33,7 @@ const selections = new WeakMap<readonly FieldNode[], ListSelection>();
 export function fieldNamesOf(info: GraphQLResolveInfo): readonly string[] {
   let names = fieldNames.get(info.fieldNodes);
   if (!names) {
-    names = [...new Set(info.fieldNodes.flatMap((field) => subfieldsOf(field.selectionSet, info.fragments).map((subfield) => subfield.name.value)))];
+    names = [...new Set(info.fieldNodes.flatMap((field) => fieldsOf(field.selectionSet, info.fragments).map((subfield) => subfield.name.value)))];
     fieldNames.set(info.fieldNodes, names);
   }
   return names;
@@ -30,36 +41,61 @@ export function fieldNamesOf(info: GraphQLResolveInfo): readonly string[] {
 
 const fieldNames = new WeakMap<readonly FieldNode[], readonly string[]>();
 
-function readSelection(info: GraphQLResolveInfo): ListSelection {
-  const fields = new Set<string>();
+/**
+ * The lists named `name` among the fields of a connection's nodes (e.g. each user's `posts` under
+ * `users { nodes { … } }`), one per response key (aliases make several), with their arguments (variables
+ * applied) and selections: the connection's own statement can read them too (see listUsers).
+ */
+export function childListsOf(info: GraphQLResolveInfo, name: string): ChildList[] {
+  const byKey = new Map<string, FieldNode[]>();
+  for (const field of nodeFieldsOf(info.fieldNodes, info.fragments)) {
+    if (field.name.value !== name) continue;
+    const key = field.alias?.value ?? name;
+    byKey.set(key, [...(byKey.get(key) ?? []), field]);
+  }
+  if (byKey.size === 0) return [];
+  const connection = getNamedType(info.returnType) as GraphQLObjectType;
+  const node = getNamedType(connection.getFields().nodes!.type) as GraphQLObjectType;
+  const definition = node.getFields()[name]!;
+  return [...byKey.values()].map((fieldNodes) => ({
+    args: getArgumentValues(definition, fieldNodes[0]!, info.variableValues),
+    selection: readSelection(fieldNodes, info.fragments),
+  }));
+}
+
+function readSelection(connections: readonly FieldNode[], fragments: Fragments): ListSelection {
   let totalCount = false;
   let cursors = false;
-  for (const connection of info.fieldNodes) {
-    for (const field of subfieldsOf(connection.selectionSet, info.fragments)) {
+  for (const connection of connections) {
+    for (const field of fieldsOf(connection.selectionSet, fragments)) {
       if (field.name.value === 'totalCount') totalCount = true;
-      if (field.name.value === 'nodes') addNames(fields, field.selectionSet, info.fragments);
-      if (field.name.value === 'edges') {
-        for (const edgeField of subfieldsOf(field.selectionSet, info.fragments)) {
-          if (edgeField.name.value === 'node') addNames(fields, edgeField.selectionSet, info.fragments);
-          if (edgeField.name.value === 'cursor') cursors = true;
-        }
-      }
+      if (field.name.value === 'edges') cursors ||= fieldsOf(field.selectionSet, fragments).some((f) => f.name.value === 'cursor');
       if (field.name.value === 'pageInfo') {
-        cursors ||= subfieldsOf(field.selectionSet, info.fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
+        cursors ||= fieldsOf(field.selectionSet, fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
       }
     }
   }
+  const fields = new Set(nodeFieldsOf(connections, fragments).map((field) => field.name.value));
   return { fields: [...fields], cursors, totalCount };
 }
 
-function addNames(names: Set<string>, selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>) {
-  for (const field of subfieldsOf(selectionSet, fragments)) names.add(field.name.value);
+/** The fields selected of a connection's nodes, under `nodes` and under `edges { node }`. */
+function nodeFieldsOf(connections: readonly FieldNode[], fragments: Fragments): FieldNode[] {
+  return connections.flatMap((connection) =>
+    fieldsOf(connection.selectionSet, fragments).flatMap((field) => {
+      if (field.name.value === 'nodes') return fieldsOf(field.selectionSet, fragments);
+      if (field.name.value !== 'edges') return [];
+      return fieldsOf(field.selectionSet, fragments).flatMap((edgeField) =>
+        edgeField.name.value === 'node' ? fieldsOf(edgeField.selectionSet, fragments) : [],
+      );
+    }),
+  );
 }
 
-function subfieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
+function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
   return (selectionSet?.selections ?? []).flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return subfieldsOf(selection.selectionSet, fragments);
-    return subfieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsOf(selection.selectionSet, fragments);
+    return fieldsOf(fragments[selection.name.value]?.selectionSet, fragments);
   });
 }

@@ -1,7 +1,7 @@
 import { OPERATIONS } from '../bench/operations';
 import { Post } from '../db/models/post';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { statementsDuring, useServer } from '../test/server';
+import { statementsDuring, useServer, type GraphQLAnswer } from '../test/server';
 import type { UserRow } from '../db/models/user';
 
 const api = useServer();
@@ -34,30 +34,56 @@ describe('SQL statements per request', () => {
     expect(sql.join('\n')).not.toMatch(/count\(/i);
   });
 
-  it.each([1, 20])('users(first: %i) with a page of posts and totalCount each: 2 statements whatever the number of users', async (n) => {
+  it.each([1, 20])('users(first: %i) with a page of posts and totalCount each: 1 statement whatever the number of users', async (n) => {
     await authorsWithPosts(20);
     const sql = await statementsFor(NESTED, { n });
-    // the users page, then every user's posts page with its count (one LATERAL statement); the posts'
-    // authors are the users of the page, already read
-    expect(sql).toHaveLength(2);
-    expect(sql[1]).toMatch(/LATERAL/);
-    expect(sql[1]).toMatch(/count\(/i);
+    // the users page with every user's posts page and its count (LATERAL joins); the posts' authors are
+    // the users of the page, already read
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/LATERAL/);
+    expect(sql[0]).toMatch(/count\(/i);
   });
 
-  it.each([1, 20])('users(first: %i) with filtered, ordered pages of posts paged backwards: one statement per list level, whatever N', async (n) => {
-    const authors = await authorsWithPosts(20);
-    const { token } = await aSignedInUser();
-    const before = (await api.gql(`{ posts(first: 1, orderBy: [{ field: TITLE }]) { pageInfo { endCursor } } }`)).data!.posts.pageInfo.endCursor;
-    const query = `query ($n: Int, $ids: [ID!], $before: String) {
+  it('users whose posts are asked through edges, fragments and variables: still 1 statement, the same answer as one user at a time', async () => {
+    const authors = await authorsWithPosts(3);
+    const query = `query ($first: Int, $where: PostWhere) { users { edges { node { id ...Posts } } } }
+      fragment Posts on User { posts(first: $first, where: $where) { totalCount edges { cursor node { title } } pageInfo { hasNextPage } } }`;
+    const variables = { first: 2, where: { title: { in: ['t1', 't3'] } } };
+    let answer: GraphQLAnswer | undefined;
+    const sql = await statementsDuring(async () => {
+      answer = await api.gql(query, variables);
+    });
+    expect(answer!.errors).toBeUndefined();
+    expect(sql).toHaveLength(1);
+    for (const [i, author] of authors.entries()) {
+      const alone = await api.gql(
+        `query ($id: ID!, $first: Int, $where: PostWhere) { user(id: $id) { id ...Posts } } ${query.slice(query.indexOf('fragment'))}`,
+        {
+          ...variables,
+          id: String(author.id),
+        },
+      );
+      expect(answer!.data!.users.edges[i].node).toEqual(alone.data!.user);
+    }
+  });
+
+  it.each([1, 20])(
+    'users(first: %i) with two filtered, ordered lists of posts each, one paged backwards: the viewer and 1 statement, whatever N',
+    async (n) => {
+      const authors = await authorsWithPosts(20);
+      const { token } = await aSignedInUser();
+      const before = (await api.gql(`{ posts(first: 1, orderBy: [{ field: TITLE }]) { pageInfo { endCursor } } }`)).data!.posts.pageInfo.endCursor;
+      const query = `query ($n: Int, $ids: [ID!], $before: String) {
       users(first: $n, where: { id: { in: $ids } }, orderBy: [{ field: NAME, direction: DESC }]) { nodes {
         newest: posts(last: 2, where: { title: { contains: "T", mode: INSENSITIVE } }, orderBy: [{ field: TITLE }]) { totalCount nodes { title } }
         older: posts(last: 2, before: $before, orderBy: [{ field: TITLE }]) { nodes { title } pageInfo { hasNextPage } } } } }`;
-    const sql = await statementsFor(query, { n, ids: authors.map((a) => String(a.id)), before }, token);
-    // the viewer, the users page, one LATERAL statement per distinct nested request (one of them counting)
-    expect(sql).toHaveLength(4);
-    expect(sql.filter((s) => /LATERAL/.test(s))).toHaveLength(2);
-    expect(sql.filter((s) => /count\(/i.test(s))).toHaveLength(1);
-  });
+      const sql = await statementsFor(query, { n, ids: authors.map((a) => String(a.id)), before }, token);
+      // the viewer, then the users page with both nested lists (one of them counting)
+      expect(sql).toHaveLength(2);
+      expect(sql[1]!.match(/json_object_agg/g)).toHaveLength(2);
+      expect(sql[1]!.match(/count\(/gi)).toHaveLength(1);
+    },
+  );
 
   it('a filtered, ordered page of posts with authors: 2 statements', async () => {
     await authorsWithPosts(5);
@@ -69,7 +95,7 @@ describe('SQL statements per request', () => {
   it('counts nothing when totalCount is not selected', async () => {
     await authorsWithPosts(3);
     const sql = await statementsFor(`{ users { nodes { posts { nodes { title } } } } }`);
-    expect(sql).toHaveLength(2);
+    expect(sql).toHaveLength(1);
     expect(sql.join('\n')).not.toMatch(/count\(/i);
   });
 

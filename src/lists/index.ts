@@ -4,7 +4,7 @@ import { orderingOf, type OrderInput, type SortColumns } from './ordering';
 import { parsePage, type Page, type PageArgs } from './page';
 
 export { toConnection, type Connection } from './connection';
-export { selectPage, selectPagesByParent, type ListSource } from './select';
+export { selectPage, selectPagesByParent, type ChildQuery, type ListSource } from './select';
 
 /** What a client may ask of a list: its filters, its sort columns, and the scope holding its default order. */
 export interface ListSpec {
@@ -25,6 +25,12 @@ export interface ListSelection {
   /** Whether any cursor is selected (an edge's, or pageInfo's start or end): cursors are made of the sort keys. */
   cursors: boolean;
   totalCount: boolean;
+}
+
+/** A list field of a list's rows (e.g. each user's posts) as the client asked it: its arguments and what it selected. */
+export interface ChildList {
+  args: ListArgs;
+  selection: ListSelection;
 }
 
 /** A validated list request; its keys say which requests can share one batch (see the loaders). */

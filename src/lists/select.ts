@@ -53,15 +53,59 @@ function remembered<Text>(source: ListSource, query: PageQuery, kind: string, wr
   return text;
 }
 
-/** One page of a list in one statement, and its total when counted. */
-export async function selectPage<Row>(source: ListSource, query: PageQuery): Promise<PageRows<Row>> {
-  const [sql, dates] = remembered(source, query, 'page', () => [
-    `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`,
+/** A list of each row of a page (e.g. each user's posts: `parentKey` authorId), read by the page's own statement. */
+export interface ChildQuery {
+  source: ListSource;
+  query: PageQuery;
+  parentKey: string;
+}
+
+/** A page, and for each child list asked with it, the page of each of its rows, by the row's id. */
+export interface PageWithChildren<Row> extends PageRows<Row> {
+  children: Map<number, PageRows<unknown>>[];
+}
+
+/** One page of a list in one statement, its total when counted, and the child lists asked of its rows (see withChildren). */
+export async function selectPage<Row>(source: ListSource, query: PageQuery, children: ChildQuery[] = []): Promise<PageWithChildren<Row>> {
+  const childKeys = children.map((child) => `${child.parentKey} ${child.source.model.name} ${JSON.stringify(child.source.scopes)} ${child.query.pageKey}`);
+  const [sql, dates, childDates] = remembered(source, query, ['page', ...childKeys].join(' | '), () => [
+    children.length ? withChildren(source, query, children) : `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`,
     datesRead(source.model, query.fields),
+    children.map((child) => datesRead(child.source.model, child.query.fields)),
   ]);
   const [found] = await run(source.model, sql);
-  return pageRowsOf<Row>(found!, query.counted, dates);
+  const pages = children.map((child, i) => {
+    const byParent = new Map<number, PageRows<unknown>>();
+    for (const [id, page] of Object.entries((found![childColumn(i)] ?? {}) as Record<string, Record<string, unknown>>)) {
+      byParent.set(Number(id), pageRowsOf(page, child.query.counted, childDates[i]!));
+    }
+    return byParent;
+  });
+  return { ...pageRowsOf<Row>(found!, query.counted, dates), children: pages };
 }
+
+/**
+ * The page's rows, once (a materialized CTE), as one JSON array, and from those rows each child list's page
+ * of each of them (LATERAL joins, as in selectPagesByParent): one JSON object per child list, holding each
+ * row's page by the row's id. Rows behind or beyond the page get none.
+ */
+function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[]): string {
+  const total = query.counted ? [`(${countOf(source, [])}) AS "${TOTAL}"`] : [];
+  const childPages = children.map((child, i) => {
+    const page = [`'${ROWS}', page."${ROWS}"`, ...(child.query.counted ? [`'${TOTAL}', counted."${TOTAL}"`] : [])];
+    const joined = pageJoin(child.source, child.query, [ofParent(child.parentKey)], 'LATERAL ');
+    const pages = `json_object_agg(parent.id, json_build_object(${page.join(', ')}))`;
+    return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}) AS "${childColumn(i)}"`;
+  });
+  const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows) AS "${ROWS}"`;
+  return `WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])}) SELECT ${[rows, ...total, ...childPages].join(', ')}`;
+}
+
+const PAGE = 'listPage';
+const childColumn = (i: number) => `listChild${i}`;
+
+/** The rows of a list that belong to the row `parent` of the statement around it. */
+const ofParent = (parentKey: string): WhereOptions => ({ [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } });
 
 /**
  * A page of the list of each parent (e.g. each author's posts), and each list's total when counted, in
@@ -76,10 +120,11 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const [output, joined, dates] = remembered(source, query, `pages by ${parentKey}`, () => {
-    const ofParent = { [parentKey]: { [Op.eq]: Sequelize.col('parent.id') } };
-    return [outputOf(query), `CROSS JOIN ${pageJoin(source, query, [ofParent], 'LATERAL ')} ORDER BY parent.position`, datesRead(source.model, query.fields)];
-  });
+  const [output, joined, dates] = remembered(source, query, `pages by ${parentKey}`, () => [
+    outputOf(query),
+    `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ')} ORDER BY parent.position`,
+    datesRead(source.model, query.fields),
+  ]);
   const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
   const found = await run(source.model, sql);
   return found.map((row) => pageRowsOf<Row>(row, query.counted, dates));
@@ -96,8 +141,12 @@ function outputOf(query: PageQuery): string {
 function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | ''): string {
   const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows) AS page`;
   if (!query.counted) return page;
-  const count = branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, extra));
-  return `${lateral}(${count}) AS counted CROSS JOIN ${page}`;
+  return `${lateral}(${countOf(source, extra)}) AS counted CROSS JOIN ${page}`;
+}
+
+/** The COUNT of the whole list, for totalCount. */
+function countOf(source: ListSource, extra: WhereOptions[]): string {
+  return branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, extra));
 }
 
 /** The conditions of the whole list: the parent's, the scopes', not soft-deleted, the client's filter. */

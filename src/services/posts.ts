@@ -1,7 +1,19 @@
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
-import { parseList, selectPage, toConnection, type Connection, type ListArgs, type ListRequest, type ListSelection, type ListSource } from '../lists';
+import {
+  parseList,
+  selectPage,
+  toConnection,
+  type ChildList,
+  type ChildQuery,
+  type Connection,
+  type ListArgs,
+  type ListRequest,
+  type ListSelection,
+  type ListSource,
+} from '../lists';
+import type { PageRows } from '../lists/connection';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
@@ -58,13 +70,37 @@ export async function listPosts(ctx: Context, args: ListArgs, selection: ListSel
   return toConnection(await selectPage<PostRow>(visiblePosts(ctx, request), request), request.page);
 }
 
+/** What each author's `posts(args)` reads, and the loader that batches it across authors. */
+function postsOfAuthors(ctx: Context, args: ListArgs, selection: ListSelection) {
+  const request = parseList(args, POST_LIST, selection);
+  const source = visiblePosts(ctx, request);
+  return { request, source, pages: ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId') };
+}
+
 /** One author's posts the viewer may see; batched across authors by the loaders. */
 export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
-  const { request, pages } = ctx.loaders.forField(selection, args, () => {
-    const request = parseList(args, POST_LIST, selection);
-    return { request, pages: ctx.loaders.pagesByParent<PostRow>(visiblePosts(ctx, request), request, 'authorId') };
-  });
+  const { request, pages } = ctx.loaders.forField(selection, args, () => postsOfAuthors(ctx, args, selection));
   return toConnection(await pages.load(authorId), request.page);
+}
+
+/**
+ * Each author's posts as `list` asks, to be read by the statement of a page of authors (see listUsers):
+ * the child query, and `keep` to hand the pages found to the loader each author's `posts` field asks.
+ * Null when the arguments are invalid: the field itself then reports that, where it belongs.
+ */
+export function postsOfAuthorsWithPage(ctx: Context, list: ChildList): { child: ChildQuery; keep(found: Map<number, PageRows<unknown>>): void } | null {
+  let asked: ReturnType<typeof postsOfAuthors>;
+  try {
+    asked = postsOfAuthors(ctx, list.args, list.selection);
+  } catch (error) {
+    if (error instanceof AppError) return null;
+    throw error;
+  }
+  const { request, source, pages } = asked;
+  return {
+    child: { source, query: request, parentKey: 'authorId' },
+    keep: (found) => found.forEach((page, authorId) => pages.prime(authorId, page as PageRows<PostRow>)),
+  };
 }
 
 function draftOf(input: PostInput, authorId: number): Post {

@@ -2,7 +2,8 @@ import { Op } from 'sequelize';
 import type { Context } from '../context';
 import { Post } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { parseList, selectPage, toConnection, type Connection, type ListArgs, type ListSelection } from '../lists';
+import { parseList, selectPage, toConnection, type ChildList, type Connection, type ListArgs, type ListSelection } from '../lists';
+import { postsOfAuthorsWithPage } from './posts';
 import { AppError } from '../errors';
 import { emailTaken, toUserRow } from './auth';
 import { parseId } from '../ids';
@@ -21,12 +22,22 @@ export async function getUser(ctx: Context, id: string): Promise<UserRow | null>
   return userId === null ? null : ctx.loaders.userById.load(userId);
 }
 
-/** All users, filtered, ordered and paged as asked (by id by default), with the columns their selected fields read. */
-export async function listUsers(ctx: Context, args: ListArgs, selection: ListSelection): Promise<Connection<UserRow>> {
+/**
+ * All users, filtered, ordered and paged as asked (by id by default), with the columns their selected fields
+ * read. The `posts` lists asked of them are read by the same statement, so a page of users with their posts
+ * costs one statement.
+ */
+export async function listUsers(ctx: Context, args: ListArgs, selection: ListSelection, postLists: ChildList[]): Promise<Connection<UserRow>> {
   const request = parseList(args, USER_LIST, selection);
-  const found = await selectPage<UserRow>({ model: User, scopes: [], where: request.where }, request);
+  const posts = postLists.map((list) => postsOfAuthorsWithPage(ctx, list)).filter((asked) => asked !== null);
+  const found = await selectPage<UserRow>(
+    { model: User, scopes: [], where: request.where },
+    request,
+    posts.map((asked) => asked.child),
+  );
   // Their posts' `author` fields will ask for these same users: answer them from this page.
   ctx.loaders.rememberUsers(found.rows);
+  posts.forEach((asked, i) => asked.keep(found.children[i]!));
   return toConnection(found, request.page);
 }
 

@@ -1,12 +1,12 @@
 import { getPost, listPosts } from '../../services/posts';
 import { getUser, listUsers } from '../../services/users';
 import type { QueryResolvers } from '../generated/resolvers';
-import { selectionOf } from '../selection';
+import { childListsOf, selectionOf } from '../selection';
 
 export const Query: QueryResolvers = {
   viewer: (_, __, ctx) => ctx.viewer,
   user: (_, { id }, ctx) => getUser(ctx, id),
   post: (_, { id }, ctx) => getPost(ctx, id),
-  users: (_, args, ctx, info) => listUsers(ctx, args, selectionOf(info)),
+  users: (_, args, ctx, info) => listUsers(ctx, args, selectionOf(info), childListsOf(info, 'posts')),
   posts: (_, args, ctx, info) => listPosts(ctx, args, selectionOf(info)),
 };
