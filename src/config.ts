@@ -71,6 +71,14 @@ export const environment = z.object({
     .string()
     .optional()
     .transform((value) => (!value || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
+  /** Characters in a GraphQL document, comments included; a longer one is refused before it is parsed. */
+  GRAPHQL_MAX_DOCUMENT_LENGTH: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxDocumentLength),
+  /** Megabytes of parsed documents (and their compiled executors) kept for reuse, estimated from their length. */
+  GRAPHQL_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.documentCacheMb),
+  /** Bytes of text an answer may carry (the rows it is built from); a larger one is refused, data null. */
+  GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxResponseBytes),
+  /** Characters in a post's content. */
+  POST_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxPostContentLength),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

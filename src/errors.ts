@@ -10,10 +10,23 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'TIMEOUT'
   | 'TOO_MANY_REQUESTS'
+  | 'RESPONSE_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Codes of failures that wrote nothing and may pass when the same request is sent again later. */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['SERVICE_UNAVAILABLE', 'TIMEOUT']);
+
+/** The most characters of a client's value an error message repeats. */
+export const MAX_ECHOED_LENGTH = 64;
+
+/**
+ * A client's value as an error message may repeat it: cut short, so a 90,000-character id does not come
+ * back as a 90,000-character message (nor fill the log).
+ */
+export function shown(value: unknown): string {
+  const text = String(value);
+  return text.length > MAX_ECHOED_LENGTH ? `${text.slice(0, MAX_ECHOED_LENGTH)}…` : text;
+}
 
 /** Where an input went wrong: path relative to the mutation's `input` (or to the field's arguments). */
 export interface FieldProblem {

@@ -20,6 +20,14 @@ export interface Limits {
   /** logIn attempts per client address within the window (TOO_MANY_REQUESTS). */
   loginAttemptsPerClient: number;
   loginWindowSeconds: number;
+  /** Characters in a document, comments and whitespace included (DOCUMENT_TOO_LONG, before it is parsed). */
+  maxDocumentLength: number;
+  /** Megabytes the parsed documents kept for reuse (and their compiled executors) may weigh, estimated from their length. */
+  documentCacheMb: number;
+  /** Bytes of text an answer may carry, counted as its rows are handed to it (RESPONSE_TOO_LARGE). */
+  maxResponseBytes: number;
+  /** Characters in a post's content (BAD_USER_INPUT naming `content`). */
+  maxPostContentLength: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -31,6 +39,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   loginAttemptsPerEmail: 5,
   loginAttemptsPerClient: 20,
   loginWindowSeconds: 15 * 60,
+  // The longest real operation (2000 tokens, indented) fits several times over.
+  maxDocumentLength: 32_768,
+  documentCacheMb: 64,
+  // A page of 100 posts of the longest content (100 × 100,000 characters) fits; pages of them nested in pages do not.
+  maxResponseBytes: 10 * 1024 * 1024,
+  // A long-form article (about 15,000 words) with room to spare.
+  maxPostContentLength: 100_000,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -43,5 +58,9 @@ export function limitsOf(config: Config): Limits {
     loginAttemptsPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
     loginAttemptsPerClient: config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
     loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+    maxDocumentLength: config.GRAPHQL_MAX_DOCUMENT_LENGTH,
+    documentCacheMb: config.GRAPHQL_DOCUMENT_CACHE_MB,
+    maxResponseBytes: config.GRAPHQL_MAX_RESPONSE_BYTES,
+    maxPostContentLength: config.POST_MAX_CONTENT_LENGTH,
   };
 }

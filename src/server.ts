@@ -19,6 +19,8 @@ import { Metrics } from './observe/metrics';
 import { assignRequestId } from './observe/request-id';
 import { tracePlugin, traceRequests } from './observe/requests';
 import { costLimitPlugin } from './graphql/cost';
+import { answerSizePlugin } from './graphql/answer-size'; // [documents]
+import { documentStore, refuseLongDocument } from './graphql/documents'; // [documents]
 import { operationLimitRules } from './graphql/limits';
 import { knownRootTypesRule } from './graphql/root-types';
 import { withoutSuggestions } from './graphql/suggestions';
@@ -67,6 +69,7 @@ export async function createServer(deps: ServerDeps) {
     includeStacktraceInErrorResponses: !deps.production,
     // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
     parseOptions: { maxTokens: limits.maxTokens },
+    documentStore: documentStore(limits), // [documents] parsed documents kept by what they weigh (src/graphql/documents.ts)
     validationRules: [knownRootTypesRule, ...operationLimitRules(limits)],
     // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
     // the server and kill the process with the signal again before the pool is closed.
@@ -76,6 +79,7 @@ export async function createServer(deps: ServerDeps) {
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(limits.maxCost),
+      answerSizePlugin, // [documents] an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -102,6 +106,7 @@ export async function createServer(deps: ServerDeps) {
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
+          refuseLongDocument(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, limits); // [documents]
           const origin = { clientAddress: req.ip ?? 'unknown', limits };
           return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization, origin);
         } catch (error) {

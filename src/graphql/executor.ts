@@ -30,9 +30,13 @@ type Run = (context: object, variables: Record<string, unknown>) => Promise<Exec
  */
 export function compiledExecution(schema: GraphQLSchema): Gateway {
   // Apollo keeps one DocumentNode per distinct query text (its bounded document store), so compiled
-  // functions live exactly as long as the documents they were made from.
+  // functions live exactly as long as the documents they were made from; the store counts their weight
+  // in each document's (src/graphql/documents.ts).
   const runs = new WeakMap<DocumentNode, Map<string | undefined, Run>>();
-  const runFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined) => {
+  const runFor = (document: DocumentNode, operation: OperationDefinitionNode | undefined, operationName: string | undefined) => {
+    // Only names of the document's operations are kept (at most a few per document): a name that matches
+    // none would otherwise add an entry for every distinct name a client sends with a cached document.
+    if (!operation) return prepare(schema, document, operation, operationName);
     let byOperation = runs.get(document);
     if (!byOperation) runs.set(document, (byOperation = new Map<string | undefined, Run>()));
     let run = byOperation.get(operationName);

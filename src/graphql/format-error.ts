@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, RETRYABLE_CODES, toAppError, type FieldProblem } from '../errors';
+import { AppError, MAX_ECHOED_LENGTH, RETRYABLE_CODES, shown, toAppError, type FieldProblem } from '../errors';
 import { logger } from '../logger';
 
 export const HTTP_STATUS: Partial<Record<AppError['code'], number>> = {
@@ -67,6 +67,31 @@ function variableFields(message: string): FieldProblem[] | undefined {
   return [{ path: path.length ? path : [variable], message: reason }];
 }
 
+/** A string literal in graphql-js's messages (`got invalid value "…"`, `non-integer value: "…"`), escapes included. */
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
+/** Longer messages are cut: every value they quote is already cut short, so only a list of many problems gets here. */
+const MAX_MESSAGE_LENGTH = 2_000;
+
+/**
+ * A message with the client's values it quotes cut short (graphql-js repeats a variable's value whole:
+ * a 90,000-character id would come back as a 90,000-character message), and no longer than the cap.
+ */
+export function withShortValues(message: string): string {
+  const cut = message.replace(QUOTED, (literal) => (literal.length > MAX_ECHOED_LENGTH + 2 ? `"${shown(literal.slice(1, -1))}"` : literal));
+  return cut.length > MAX_MESSAGE_LENGTH ? `${cut.slice(0, MAX_MESSAGE_LENGTH)}…` : cut;
+}
+
+/**
+ * Apollo's own refusals of a request that carry no code (a persisted query whose hash does not match its
+ * text, an unknown persisted query version) but an HTTP status of 4xx: the client's mistake, BAD_REQUEST,
+ * not an unexpected error to mask and log.
+ */
+function isApolloRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** The code a validation rule gave its error (a limit's), which Apollo replaces with GRAPHQL_VALIDATION_FAILED. */
 function ruleCode(error: unknown): unknown {
   const original = error instanceof GraphQLError ? error.originalError : undefined;
@@ -80,6 +105,26 @@ function ruleCode(error: unknown): unknown {
  * keep their code and fields; anything unknown is masked, with a correlation id that is also logged.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Before (the field paths are read from the message) and after (an AppError brings its own message).
+  return shorten(classify(shorten(formatted), error));
+}
+
+/** An error whose message and field messages quote no client value at length. */
+function shorten(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { fields, stacktrace } = (formatted.extensions ?? {}) as { fields?: FieldProblem[]; stacktrace?: string[] };
+  const message = withShortValues(formatted.message);
+  if (!fields && !stacktrace) return { ...formatted, message };
+  const extensions = {
+    ...formatted.extensions,
+    ...(fields && { fields: fields.map((field) => ({ ...field, message: withShortValues(field.message) })) }),
+    // Development only; its first line repeats the message.
+    ...(stacktrace && { stacktrace: stacktrace.map(withShortValues) }),
+  };
+  return { ...formatted, message, extensions };
+}
+
+function classify(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isApolloRefusal(error)) return { ...formatted, extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_REQUEST } };
   const appError = toAppError(unwrapResolverError(error));
   if (appError) {
     logFault(appError, unwrapResolverError(error), formatted.path);

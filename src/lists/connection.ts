@@ -10,6 +10,8 @@ export interface PageRows<Row> {
   behindStart: boolean;
   /** A row at or beyond the cursor the scan stops at. */
   beyondEnd: boolean;
+  /** Bytes of text the page's rows hold (see textBytes): what each answer it goes into grows by. */
+  bytes: number;
 }
 
 /** Parts of a connection that are getters or functions are worked out only when a client selects them. */

@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { isStorable } from './dates';
 import type { KeyValue, Ordering } from './ordering';
 
 /** An opaque cursor: the ordering's name and the row's key values, as base64url JSON. */
@@ -28,7 +29,7 @@ export function decodeCursor(cursor: string, ordering: Ordering, argument: strin
     if (value === null && key.nullable) return null;
     if (key.kind === 'integer' && Number.isSafeInteger(value)) return value as number;
     if (key.kind === 'string' && typeof value === 'string' && !value.includes('\0')) return value;
-    if (key.kind === 'date' && typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value);
+    if (key.kind === 'date' && typeof value === 'string' && isStorable(new Date(value))) return new Date(value);
     throw invalid();
   });
 }

@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
+import { isStorable } from './dates';
 
 /** A column a client may filter on, by the GraphQL filter type that describes it. */
 export interface FilterField {
@@ -14,6 +15,11 @@ export const MAX_FILTER_DEPTH = 5;
 /** Conditions on fields (a field's several operators count as one), however AND/OR/NOT combine them. */
 export const MAX_FILTER_CONDITIONS = 50;
 export const MAX_IN_VALUES = 100;
+/**
+ * Characters in a string a filter compares (each `in` value too): the longest title (255) can be matched
+ * exactly, while a pattern of tens of thousands of characters, seconds of database CPU per row scanned, cannot.
+ */
+export const MAX_FILTER_STRING_LENGTH = 255;
 
 type Path = (string | number)[];
 
@@ -132,6 +138,7 @@ const DATE_OPERATORS = { equals: Op.eq, gt: Op.gt, gte: Op.gte, lt: Op.lt, lte: 
 function dateCondition(attribute: string, operator: string, operand: unknown, path: Path): Condition {
   if (!Object.hasOwn(DATE_OPERATORS, operator)) throw bad(path, 'is not a date-time filter');
   if (!(operand instanceof Date) || Number.isNaN(operand.getTime())) throw bad(path, 'must be a date-time');
+  if (!isStorable(operand)) throw bad(path, 'must be a date-time from year 1 on');
   return { [attribute]: { [DATE_OPERATORS[operator as keyof typeof DATE_OPERATORS]]: operand } };
 }
 
@@ -146,6 +153,7 @@ function stringCondition(attribute: string, operator: string, operand: unknown, 
   const textOf = (text: unknown, at: Path) => {
     if (typeof text !== 'string') throw bad(at, 'must be a string');
     if (text.includes('\0')) throw bad(at, 'must not contain NUL characters');
+    if (text.length > MAX_FILTER_STRING_LENGTH) throw bad(at, `must be at most ${MAX_FILTER_STRING_LENGTH} characters`);
     return text;
   };
   const insensitive = mode === 'INSENSITIVE';

@@ -1,5 +1,6 @@
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
+import { textBytes } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
 
@@ -199,12 +200,14 @@ const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequeliz
 
 /** The rows of a page in scan order, put in place by their ranks (json_agg keeps no order: none is asked of it). */
 function pageRowsOf<Row>(found: Record<string, unknown>, counted: boolean, dates: readonly string[]): PageRows<Row> {
-  const page: PageRows<Row> = { rows: [], total: counted ? (found[TOTAL] as number) : null, behindStart: false, beyondEnd: false };
+  const page: PageRows<Row> = { rows: [], total: counted ? (found[TOTAL] as number) : null, behindStart: false, beyondEnd: false, bytes: 0 };
   for (const row of (found[ROWS] as Record<string, unknown>[] | null) ?? []) {
     const rank = row[RANK] as number;
     // The rank stays on the row (no copy of each row): no GraphQL type has a field of its name.
-    if (rank > BEHIND_START) page.rows[rank - 1] = withDates(row, dates) as Row;
-    else if (rank === BEHIND_START) page.behindStart = true;
+    if (rank > BEHIND_START) {
+      page.rows[rank - 1] = withDates(row, dates) as Row;
+      page.bytes += textBytes(row);
+    } else if (rank === BEHIND_START) page.behindStart = true;
     else page.beyondEnd = true;
   }
   return page;

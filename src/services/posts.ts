@@ -14,9 +14,11 @@ import {
   type ListSource,
 } from '../lists';
 import type { PageRows } from '../lists/connection';
-import { AppError } from '../errors';
+import { textBytes } from '../lists/size';
+import { AppError, shown, type FieldProblem } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
+import { spendOnAnswer } from './answer-size';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
 
@@ -42,7 +44,9 @@ function mayView(ctx: Context, post: PostRow): boolean {
 export async function getPost(ctx: Context, id: string): Promise<PostRow | null> {
   const postId = parseId(id);
   const post = postId === null ? null : await ctx.loaders.postById.load(postId);
-  return post && mayView(ctx, post) ? post : null;
+  if (!post || !mayView(ctx, post)) return null;
+  spendOnAnswer(ctx, textBytes(post));
+  return post;
 }
 
 /**
@@ -67,7 +71,10 @@ function visiblePosts(ctx: Context, request: ListRequest): ListSource {
  */
 export async function listPosts(ctx: Context, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
   const request = parseList(args, POST_LIST, selection);
-  return toConnection(await selectPage<PostRow>(visiblePosts(ctx, request), request), request.page);
+  spendOnAnswer(ctx, 0); // nothing more is read for an answer already refused
+  const found = await selectPage<PostRow>(visiblePosts(ctx, request), request);
+  spendOnAnswer(ctx, found.bytes);
+  return toConnection(found, request.page);
 }
 
 /** What each author's `posts(args)` reads, and the loader that batches it across authors. */
@@ -80,7 +87,12 @@ function postsOfAuthors(ctx: Context, args: ListArgs, selection: ListSelection) 
 /** One author's posts the viewer may see; batched across authors by the loaders. */
 export async function listPostsOfAuthor(ctx: Context, authorId: number, args: ListArgs, selection: ListSelection): Promise<Connection<PostRow>> {
   const { request, pages } = ctx.loaders.forField(selection, args, () => postsOfAuthors(ctx, args, selection));
-  return toConnection(await pages.load(authorId), request.page);
+  spendOnAnswer(ctx, 0);
+  // An author's page is read once but goes into the answer once for every place that asks for it (each
+  // post's `author { posts }`): it counts every time.
+  const found = await pages.load(authorId);
+  spendOnAnswer(ctx, found.bytes);
+  return toConnection(found, request.page);
 }
 
 /**
@@ -108,10 +120,16 @@ function draftOf(input: PostInput, authorId: number): Post {
   return Post.build({ title: input.title, content: input.content ?? null, published: input.published ?? false, authorId });
 }
 
+/** The content a post may hold: at most the configured length (the model checks the rest). */
+function contentProblems(ctx: Context, content: string | null | undefined, prefix: (string | number)[] = []): FieldProblem[] {
+  const max = ctx.limits.maxPostContentLength;
+  return content && content.length > max ? [{ path: [...prefix, 'content'], message: `must be at most ${max} characters` }] : [];
+}
+
 export async function createPost(ctx: Context, input: PostInput): Promise<PostRow> {
   const viewer = requireViewer(ctx);
   const post = draftOf(input, viewer.id);
-  const problems = await problemsOf(post);
+  const problems = [...contentProblems(ctx, input.content), ...(await problemsOf(post))];
   if (problems.length) throw AppError.badInput(problems);
   await post.save();
   return post.get({ plain: true });
@@ -124,7 +142,11 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
     throw AppError.badInput([{ path: ['posts'], message: `must hold at most ${MAX_POSTS_PER_BATCH} posts` }]);
   }
   const drafts = inputs.map((input) => draftOf(input, viewer.id));
-  const problems = (await Promise.all(drafts.map((draft, i) => problemsOf(draft, { prefix: ['posts', i] })))).flat();
+  const problems = (
+    await Promise.all(
+      drafts.map(async (draft, i) => [...contentProblems(ctx, inputs[i]!.content, ['posts', i]), ...(await problemsOf(draft, { prefix: ['posts', i] }))]),
+    )
+  ).flat();
   if (problems.length) throw AppError.badInput(problems);
   const now = new Date();
   const posts = await Post.bulkCreate(
@@ -143,20 +165,20 @@ async function ownPost(ctx: Context, id: string, options: { includeDeleted: bool
   const viewer = requireViewer(ctx);
   const postId = parseId(id);
   const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
-  if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${id}`);
-  if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${id} belongs to someone else`);
+  if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${shown(id)}`);
+  if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${shown(id)} belongs to someone else`);
   return post;
 }
 
 export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<PostRow> {
   const post = await ownPost(ctx, input.id, { includeDeleted: false });
   if (input.expectedVersion != null && input.expectedVersion !== post.version) {
-    throw new AppError('CONFLICT', `post ${input.id} is at version ${post.version}, not ${input.expectedVersion}`);
+    throw new AppError('CONFLICT', `post ${shown(input.id)} is at version ${post.version}, not ${input.expectedVersion}`);
   }
   if (input.title != null) post.title = input.title;
   if (input.content !== undefined) post.content = input.content;
   if (input.published != null) post.published = input.published;
-  const problems = await problemsOf(post);
+  const problems = [...contentProblems(ctx, input.content), ...(await problemsOf(post))];
   if (problems.length) throw AppError.badInput(problems);
   // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
   await post.save();
