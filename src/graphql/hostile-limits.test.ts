@@ -82,9 +82,14 @@ describe('tokens', () => {
     expect(error.message).toMatch(/2000 tokens/);
   });
 
-  it('refuses a document as large as a body may be (99 KB) the same way', async () => {
-    const error = await refusedBeforeRunning(api, `{ ${'__typename '.repeat(9000)} }`);
+  it('refuses a document of as many tokens as the length limit holds (about 30 KB) the same way', async () => {
+    const error = await refusedBeforeRunning(api, `{ ${'__typename '.repeat(2900)} }`);
     expect(error.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('refuses a document as large as a body may be (99 KB) for its length, before counting its tokens', async () => {
+    const error = await refusedBeforeRunning(api, `{ ${'__typename '.repeat(9000)} }`);
+    expect(error.extensions.code).toBe('DOCUMENT_TOO_LONG');
   });
 
   it('still reports a syntax error in a small document as GRAPHQL_PARSE_FAILED', async () => {
