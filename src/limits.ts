@@ -15,11 +15,21 @@ export interface Limits {
   maxDirectives: number;
   /** Objects an answer may hold, page sizes multiplied out (COST_LIMIT_EXCEEDED). */
   maxCost: number;
-  /** logIn attempts per email address within the window (TOO_MANY_REQUESTS). */
-  loginAttemptsPerEmail: number;
-  /** logIn attempts per client address within the window (TOO_MANY_REQUESTS). */
-  loginAttemptsPerClient: number;
+  // Sign-in and sign-up (README "Signing in"); refusals are TOO_MANY_REQUESTS with retryAfterSeconds.
+  /** Failed logIns for one email from one client within the window; a successful logIn starts it again. */
+  loginFailuresPerEmailAndClient: number;
+  /** Failed logIns from one client, whatever the emails, within the window. */
+  loginFailuresPerClient: number;
+  /** Failed logIns for one email from all clients together within the window (guessing spread over many addresses). */
+  loginFailuresPerEmail: number;
   loginWindowSeconds: number;
+  /** signUps, and updateViewers that set an email, from one client within their window. */
+  signUpsPerClient: number;
+  signUpWindowSeconds: number;
+  /** Password hashes (scrypt, on libuv's thread pool) computed at once by this process. */
+  passwordHashConcurrency: number;
+  /** Password hashes waiting for their turn; past that SERVICE_UNAVAILABLE (retryable). */
+  passwordHashQueue: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -28,9 +38,14 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxTokens: 2000,
   maxDirectives: 20,
   maxCost: 25_000,
-  loginAttemptsPerEmail: 5,
-  loginAttemptsPerClient: 20,
+  loginFailuresPerEmailAndClient: 5,
+  loginFailuresPerClient: 20,
+  loginFailuresPerEmail: 100,
   loginWindowSeconds: 15 * 60,
+  signUpsPerClient: 20,
+  signUpWindowSeconds: 60 * 60,
+  passwordHashConcurrency: 2,
+  passwordHashQueue: 32,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -40,8 +55,13 @@ export function limitsOf(config: Config): Limits {
     maxTokens: config.GRAPHQL_MAX_TOKENS,
     maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
     maxCost: config.GRAPHQL_MAX_COST,
-    loginAttemptsPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
-    loginAttemptsPerClient: config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
+    loginFailuresPerEmailAndClient: config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_CLIENT,
+    loginFailuresPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+    loginFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
     loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+    signUpsPerClient: config.SIGNUP_MAX_PER_CLIENT,
+    signUpWindowSeconds: config.SIGNUP_WINDOW_SECONDS,
+    passwordHashConcurrency: config.PASSWORD_HASH_CONCURRENCY,
+    passwordHashQueue: config.PASSWORD_HASH_QUEUE,
   };
 }

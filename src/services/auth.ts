@@ -4,7 +4,6 @@ import type { Context } from '../context';
 import { Session } from '../db/models/session';
 import { User, type UserRow } from '../db/models/user';
 import { AppError, type FieldProblem } from '../errors';
-import { forgetLoginFailures } from './login-limits';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
@@ -71,28 +70,34 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResu
   problems.push(...(await problemsOf(user)));
   if (problems.length) throw AppError.badInput(problems);
 
-  user.passwordHash = await hashPassword(input.password);
+  user.passwordHash = await hashPassword(input.password, ctx.limits);
   await user.save().catch(emailTaken);
   return signIn(ctx, user);
 }
 
 /**
  * Signs in; an unknown email costs the same time (a hash is checked either way) and gives the same error
- * as a wrong password. Attempts are counted beforehand (login-limits.ts: admitLogIn).
+ * as a wrong password. Attempts are counted outside its transaction (login-limits.ts: limitLogIn).
  */
 export async function logIn(ctx: Context, input: LogInInput): Promise<AuthResult> {
   const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email) });
-  const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash), ctx.limits);
   if (!user || !matches) throw new AppError('UNAUTHENTICATED', 'the email or the password is wrong');
-  await forgetLoginFailures(input.email);
   return signIn(ctx, user);
 }
 
-/** Revokes the token of this request at once. */
+/** Revokes the token of this request at once: the rest of the request no longer acts as its user. */
 export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
   if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
+  signOut(ctx);
   return true;
+}
+
+/** From here on the request is anonymous (its session was revoked, or its user deleted). */
+export function signOut(ctx: Context): void {
+  ctx.viewer = null;
+  ctx.sessionId = null;
 }
 
 /** The user and session a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. */

@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
 import { logIn, logOut, signUp } from '../../services/auth';
-import { admitLogIn } from '../../services/login-limits';
+import { countSignUp, limitLogIn } from '../../services/login-limits';
 import { createPost, createPosts, deletePost, restorePost, updatePost } from '../../services/posts';
 import { deleteViewer, updateViewer } from '../../services/users';
 import type { MutationResolvers } from '../generated/resolvers';
@@ -46,11 +46,22 @@ const inTransactions = transactional({
   restorePost: async (_, { input }, ctx) => ({ post: await restorePost(ctx, input.id) }),
 });
 
+/** Runs one of the transactional resolvers above, for the limits that must count outside its transaction. */
+const run = <K extends keyof typeof inTransactions>(name: K, ...[parent, args, ctx, info]: Parameters<AnyResolver>) =>
+  (inTransactions[name] as AnyResolver)(parent, args, ctx, info) as Promise<never>;
+
 export const Mutation: MutationResolvers = {
   ...inTransactions,
-  // The attempt is counted before the transaction starts: a failed logIn rolls its transaction back.
-  logIn: async (parent, args, ctx, info) => {
-    await admitLogIn(ctx, args.input.email);
-    return (inTransactions.logIn as AnyResolver)(parent, args, ctx, info) as ReturnType<typeof logIn>;
+  // Attempts are counted before the transaction starts: a failed mutation rolls its transaction back,
+  // and its attempt must still count.
+  logIn: (parent, args, ctx, info) => limitLogIn(ctx, args.input.email, () => run('logIn', parent, args, ctx, info)),
+  signUp: async (parent, args, ctx, info) => {
+    await countSignUp(ctx);
+    return run('signUp', parent, args, ctx, info);
+  },
+  // Setting an email tells whether it is taken, as signUp does: it counts as one.
+  updateViewer: async (parent, args, ctx, info) => {
+    if (args.input.email != null) await countSignUp(ctx);
+    return run('updateViewer', parent, args, ctx, info);
   },
 };
