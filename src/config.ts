@@ -77,6 +77,8 @@ export const environment = z.object({
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginFailuresPerEmail),
   /** The window of the logIn counts, in seconds. */
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginWindowSeconds),
+  /** Days after an email's last successful logIn from a client that the client is not held to LOGIN_MAX_FAILURES_PER_EMAIL. */
+  LOGIN_KNOWN_CLIENT_DAYS: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.loginKnownClientDays),
   /** signUps (and updateViewers that set an email) from one client address in a window. */
   SIGNUP_MAX_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.signUpsPerClient),
   /** The window of the signUp count, in seconds. */

@@ -23,6 +23,8 @@ export interface Limits {
   /** Failed logIns for one email from all clients together within the window (guessing spread over many addresses). */
   loginFailuresPerEmail: number;
   loginWindowSeconds: number;
+  /** Days after its last successful logIn from a client that the client is left out of loginFailuresPerEmail. */
+  loginKnownClientDays: number;
   /** signUps, and updateViewers that set an email, from one client within their window. */
   signUpsPerClient: number;
   signUpWindowSeconds: number;
@@ -42,6 +44,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   loginFailuresPerClient: 20,
   loginFailuresPerEmail: 100,
   loginWindowSeconds: 15 * 60,
+  loginKnownClientDays: 30,
   signUpsPerClient: 20,
   signUpWindowSeconds: 60 * 60,
   passwordHashConcurrency: 2,
@@ -59,6 +62,7 @@ export function limitsOf(config: Config): Limits {
     loginFailuresPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
     loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+    loginKnownClientDays: config.LOGIN_KNOWN_CLIENT_DAYS,
     signUpsPerClient: config.SIGNUP_MAX_PER_CLIENT,
     signUpWindowSeconds: config.SIGNUP_WINDOW_SECONDS,
     passwordHashConcurrency: config.PASSWORD_HASH_CONCURRENCY,

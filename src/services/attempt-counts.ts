@@ -29,6 +29,11 @@ UPDATE attempt_counts AS c SET attempts = CASE WHEN c.key = ANY($2::varchar[]) T
 FROM (SELECT key FROM attempt_counts WHERE key = ANY($1::varchar[]) AND attempts > 0 AND "windowEnd" > now() ORDER BY key FOR UPDATE) AS locked
 WHERE c.key = locked.key`;
 
+/** Counts one on a key with a window starting now, whatever was counted before (e.g. the last success). */
+const COUNT_AND_EXTEND = `
+INSERT INTO attempt_counts AS c (key, attempts, "windowEnd") VALUES ($1, 1, now() + make_interval(secs => $2))
+ON CONFLICT (key) DO UPDATE SET attempts = c.attempts + 1, "windowEnd" = excluded."windowEnd"`;
+
 /** Forgets counters whose window has passed, a bounded batch at a time, never waiting for a locked one. */
 const FORGET_EXPIRED = `
 DELETE FROM attempt_counts WHERE key IN (
@@ -64,4 +69,21 @@ export async function countAttempt(sequelize: Sequelize, counters: Counter[], wi
 /** Takes a counted attempt back from the counters, and empties those in `reset` (outside any mutation's transaction). */
 export async function giveBackAttempt(sequelize: Sequelize, counters: Counter[], reset: Counter[] = []): Promise<void> {
   await sequelize.query(GIVE_BACK, { bind: [counters.map((c) => c.key), reset.map((c) => c.key)], transaction: null });
+}
+
+/** Counts one on `key` and makes its window start anew (outside any mutation's transaction). */
+export async function countAndExtend(sequelize: Sequelize, key: string, windowSeconds: number): Promise<void> {
+  await sequelize.query(COUNT_AND_EXTEND, { bind: [key, windowSeconds], transaction: null });
+}
+
+/** Whether anything is counted on `key` in a window that is not over. */
+export async function hasCounted(sequelize: Sequelize, key: string): Promise<boolean> {
+  const found = await sequelize.query('SELECT 1 FROM attempt_counts WHERE key = $1 AND attempts > 0 AND "windowEnd" > now()', {
+    type: QueryTypes.SELECT,
+    bind: [key],
+    transaction: null,
+    // From the primary even with read replicas: the count may have been made a moment ago.
+    useMaster: true,
+  });
+  return found.length > 0;
 }
