@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { AppError } from '../errors';
 
+// Hand-written rather than rate-limiter-flexible's RateLimiterPostgres: that one counts one key per statement,
+// so counting an attempt on several keys all or none (a refused attempt must count against no one) would take
+// compensating rewards that other attempts could see in between; and it reckons expiry by each instance's clock.
+
 /** One count of attempts (an email's failed logIns, a client's signUps…) and how many its window allows. */
 export interface Counter {
   key: string;

@@ -59,9 +59,9 @@ export const Mutation: MutationResolvers = {
     await countSignUp(ctx);
     return run('signUp', parent, args, ctx, info);
   },
-  // Setting an email tells whether it is taken, as signUp does: it counts as one.
+  // Setting an email tells whether it is taken, as signUp does: it counts as one (an anonymous one is refused anyway).
   updateViewer: async (parent, args, ctx, info) => {
-    if (args.input.email != null) await countSignUp(ctx);
+    if (args.input.email != null && ctx.viewer) await countSignUp(ctx);
     return run('updateViewer', parent, args, ctx, info);
   },
 };
