@@ -59,5 +59,5 @@ export async function limitLogIn<T>(ctx: Context, email: string, logIn: () => Pr
  */
 export async function countSignUp(ctx: Context): Promise<void> {
   const client = { key: counterKey('signUp', ctx.clientAddress), limit: ctx.limits.signUpsPerClient };
-  await countAttempt(ctx.sequelize, [client], ctx.limits.signUpWindowSeconds, 'too many sign-ups from this address');
+  await countAttempt(ctx.sequelize, [client], ctx.limits.signUpWindowSeconds, 'too many sign-ups or email changes from this address');
 }
