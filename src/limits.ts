@@ -48,7 +48,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   signUpsPerClient: 20,
   signUpWindowSeconds: 60 * 60,
   passwordHashConcurrency: 2,
-  passwordHashQueue: 32,
+  passwordHashQueue: 16,
 };
 
 export function limitsOf(config: Config): Limits {
