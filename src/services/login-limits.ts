@@ -32,11 +32,11 @@ const isFailure = (error: unknown) => error instanceof AppError && error.code ==
 const quietly = (work: Promise<void>) => work.catch((err: unknown) => logger.warn({ err }, 'a logIn attempt could not be given back or remembered'));
 
 /**
- * Runs one logIn attempt (`logIn`, which must run its own transaction) under the sign-in limits. The
- * attempt is counted before the password is checked, so attempts sent at once are counted exactly, and
- * outside the mutation's transaction, so a failure stays counted when that transaction rolls back. It is
- * given back unless it failed: only failures count, and a success also forgives its email's failures from
- * its client, and makes the client a known one for the email.
+ * Runs one logIn attempt (`logIn`: the password check, then the session in a transaction of its own) under
+ * the sign-in limits. The attempt is counted before the password is checked, so attempts sent at once are
+ * counted exactly, and outside the mutation's transaction, so a failure stays counted when that transaction
+ * rolls back. It is given back unless it failed: only failures count, and a success also forgives its
+ * email's failures from its client, and makes the client a known one for the email.
  */
 export async function limitLogIn<T>(ctx: Context, email: string, logIn: () => Promise<T>): Promise<T> {
   const { pair, all } = await logInCounters(ctx, email);
