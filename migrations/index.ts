@@ -5,6 +5,7 @@ import * as createSessions from './20261125000300-create-sessions';
 import * as indexListOrderings from './20261125000400-index-list-orderings';
 import * as coverAuthorCounts from './20261125000500-cover-author-counts';
 import * as createLoginAttempts from './20261125000600-create-login-attempts';
+import * as attemptCounts from './20261128083000-attempt-counts';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -17,4 +18,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261125000400-index-list-orderings', ...indexListOrderings },
   { name: '20261125000500-cover-author-counts', ...coverAuthorCounts },
   { name: '20261125000600-create-login-attempts', ...createLoginAttempts },
+  { name: '20261128083000-attempt-counts', ...attemptCounts },
 ];

@@ -63,9 +63,6 @@ export const environment = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxTokens),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxCost),
-  LOGIN_MAX_ATTEMPTS_PER_EMAIL: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerEmail),
-  LOGIN_MAX_ATTEMPTS_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginAttemptsPerClient),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginWindowSeconds),
   /** Whom to believe about X-Forwarded-For: unset, no one; `true`, any; a number of proxies; or addresses/subnets. */
   TRUST_PROXY: z
     .string()
@@ -79,6 +76,25 @@ export const environment = z.object({
   GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxResponseBytes),
   /** Characters in a post's content. */
   POST_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxPostContentLength),
+  // Sign-in and sign-up limits (README "Signing in"; src/limits.ts says what each one counts).
+  /** Failed logIns for one email from one client address in a window; a successful logIn starts it again. */
+  LOGIN_MAX_FAILURES_PER_EMAIL_AND_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginFailuresPerEmailAndClient),
+  /** Failed logIns from one client address in a window, whatever the emails. */
+  LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginFailuresPerClient),
+  /** Failed logIns for one email from all client addresses together in a window. */
+  LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginFailuresPerEmail),
+  /** The window of the logIn counts, in seconds. */
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.loginWindowSeconds),
+  /** Days after an email's last successful logIn from a client that the client is not held to LOGIN_MAX_FAILURES_PER_EMAIL. */
+  LOGIN_KNOWN_CLIENT_DAYS: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.loginKnownClientDays),
+  /** signUps (and updateViewers that set an email) from one client address in a window. */
+  SIGNUP_MAX_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.signUpsPerClient),
+  /** The window of the signUp count, in seconds. */
+  SIGNUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.signUpWindowSeconds),
+  /** Password hashes computed at once by one server process (each takes a libuv thread and 32 MiB). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().default(DEFAULT_LIMITS.passwordHashConcurrency),
+  /** Password hashes that may wait for their turn; more are refused with SERVICE_UNAVAILABLE. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.passwordHashQueue),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

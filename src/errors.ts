@@ -1,4 +1,11 @@
-import { AggregateError as SequelizeAggregateError, BulkRecordError, OptimisticLockError, UniqueConstraintError, ValidationError } from 'sequelize';
+import {
+  AggregateError as SequelizeAggregateError,
+  BulkRecordError,
+  ForeignKeyConstraintError,
+  OptimisticLockError,
+  UniqueConstraintError,
+  ValidationError,
+} from 'sequelize';
 import { faultOf } from './db/faults';
 
 export type ErrorCode =
@@ -68,6 +75,7 @@ export function toAppError(error: unknown): AppError | null {
     return new AppError('CONFLICT', 'the record was changed by someone else; reload it and try again');
   }
   if (error instanceof ValidationError) return AppError.badInput(validationProblems(error));
+  if (error instanceof ForeignKeyConstraintError) return new AppError('CONFLICT', 'what it refers to was removed meanwhile; reload and try again');
   if (error instanceof SequelizeAggregateError) {
     const items = error.errors.filter((e): e is BulkRecordError => e instanceof BulkRecordError);
     const problems = items.flatMap((item) => (item.errors instanceof ValidationError ? validationProblems(item.errors) : []));

@@ -15,10 +15,13 @@ export interface Limits {
   maxDirectives: number;
   /** Objects an answer may hold, page sizes multiplied out (COST_LIMIT_EXCEEDED). */
   maxCost: number;
-  /** logIn attempts per email address within the window (TOO_MANY_REQUESTS). */
-  loginAttemptsPerEmail: number;
-  /** logIn attempts per client address within the window (TOO_MANY_REQUESTS). */
-  loginAttemptsPerClient: number;
+  // Sign-in and sign-up (README "Signing in"); refusals are TOO_MANY_REQUESTS with retryAfterSeconds.
+  /** Failed logIns for one email from one client within the window; a successful logIn starts it again. */
+  loginFailuresPerEmailAndClient: number;
+  /** Failed logIns from one client, whatever the emails, within the window. */
+  loginFailuresPerClient: number;
+  /** Failed logIns for one email from all clients together within the window (guessing spread over many addresses). */
+  loginFailuresPerEmail: number;
   loginWindowSeconds: number;
   /** Characters in a document, comments and whitespace included (DOCUMENT_TOO_LONG, before it is parsed). */
   maxDocumentLength: number;
@@ -28,6 +31,15 @@ export interface Limits {
   maxResponseBytes: number;
   /** Characters in a post's content (BAD_USER_INPUT naming `content`). */
   maxPostContentLength: number;
+  /** Days after its last successful logIn from a client that the client is left out of loginFailuresPerEmail. */
+  loginKnownClientDays: number;
+  /** signUps, and updateViewers that set an email, from one client within their window. */
+  signUpsPerClient: number;
+  signUpWindowSeconds: number;
+  /** Password hashes (scrypt, on libuv's thread pool) computed at once by this process. */
+  passwordHashConcurrency: number;
+  /** Password hashes waiting for their turn; past that SERVICE_UNAVAILABLE (retryable). */
+  passwordHashQueue: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -36,8 +48,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxTokens: 2000,
   maxDirectives: 20,
   maxCost: 25_000,
-  loginAttemptsPerEmail: 5,
-  loginAttemptsPerClient: 20,
+  loginFailuresPerEmailAndClient: 5,
+  loginFailuresPerClient: 20,
+  loginFailuresPerEmail: 100,
   loginWindowSeconds: 15 * 60,
   // The longest real operation (2000 tokens, indented) fits several times over.
   maxDocumentLength: 32_768,
@@ -46,6 +59,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxResponseBytes: 10 * 1024 * 1024,
   // A long-form article (about 15,000 words) with room to spare.
   maxPostContentLength: 100_000,
+  loginKnownClientDays: 30,
+  signUpsPerClient: 20,
+  signUpWindowSeconds: 60 * 60,
+  passwordHashConcurrency: 2,
+  passwordHashQueue: 16,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -55,12 +73,18 @@ export function limitsOf(config: Config): Limits {
     maxTokens: config.GRAPHQL_MAX_TOKENS,
     maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
     maxCost: config.GRAPHQL_MAX_COST,
-    loginAttemptsPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
-    loginAttemptsPerClient: config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
+    loginFailuresPerEmailAndClient: config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_CLIENT,
+    loginFailuresPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+    loginFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
     loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
     maxDocumentLength: config.GRAPHQL_MAX_DOCUMENT_LENGTH,
     documentCacheMb: config.GRAPHQL_DOCUMENT_CACHE_MB,
     maxResponseBytes: config.GRAPHQL_MAX_RESPONSE_BYTES,
     maxPostContentLength: config.POST_MAX_CONTENT_LENGTH,
+    loginKnownClientDays: config.LOGIN_KNOWN_CLIENT_DAYS,
+    signUpsPerClient: config.SIGNUP_MAX_PER_CLIENT,
+    signUpWindowSeconds: config.SIGNUP_WINDOW_SECONDS,
+    passwordHashConcurrency: config.PASSWORD_HASH_CONCURRENCY,
+    passwordHashQueue: config.PASSWORD_HASH_QUEUE,
   };
 }

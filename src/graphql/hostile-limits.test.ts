@@ -129,8 +129,9 @@ describe('configuration', () => {
 
   it('reads the logIn limits and whom to trust about X-Forwarded-For (no one by default)', () => {
     expect(loadConfig({})).toMatchObject({
-      LOGIN_MAX_ATTEMPTS_PER_EMAIL: 5,
-      LOGIN_MAX_ATTEMPTS_PER_CLIENT: 20,
+      LOGIN_MAX_FAILURES_PER_EMAIL_AND_CLIENT: 5,
+      LOGIN_MAX_FAILURES_PER_CLIENT: 20,
+      LOGIN_MAX_FAILURES_PER_EMAIL: 100,
       LOGIN_WINDOW_SECONDS: 900,
       TRUST_PROXY: false,
     });

@@ -8,8 +8,11 @@ import { dataSnapshot } from '../test/snapshot';
 
 const api = useServer();
 const sameDatabase = useServer(); // a second server instance, sharing the counters through PostgreSQL
-const strict = useServer({ limits: { loginAttemptsPerEmail: 3, loginAttemptsPerClient: 3 } });
-const behindProxy = useServer({ limits: { loginAttemptsPerEmail: 3, loginAttemptsPerClient: 3 }, trustProxy: 'loopback' });
+const strict = useServer({ limits: { loginFailuresPerEmailAndClient: 3, loginFailuresPerClient: 3 } });
+const behindProxy = useServer({ limits: { loginFailuresPerEmailAndClient: 3, loginFailuresPerClient: 3, loginFailuresPerEmail: 5 }, trustProxy: 'loopback' });
+// 20 failures per client as by default, and room for 30 attempts on the rest
+const roomy = useServer({ limits: { loginFailuresPerClient: 20, loginFailuresPerEmailAndClient: 30, loginFailuresPerEmail: 30, passwordHashQueue: 64 } });
+const roomier = useServer({ limits: { loginFailuresPerClient: 40, passwordHashQueue: 64 } });
 
 const LOG_IN = `mutation ($email: EmailAddress!, $password: String!) { logIn(input: { email: $email, password: $password }) { token } }`;
 const logIn = (client: TestClient, email: string, secret = 'wrong password', forwardedFor?: string) =>
@@ -29,7 +32,7 @@ beforeEach(async () => {
   await aPublishedPost(await aUser({ email: 'ada@example.com' }));
 });
 
-describe('logIn attempts per email address', () => {
+describe('failed logIns per email address from one client', () => {
   it('refuses the 6th attempt within 15 minutes with TOO_MANY_REQUESTS and retryAfterSeconds, even with the right password', async () => {
     const before = await dataSnapshot();
     expect(await attempts(api, 5, 'ada@example.com')).toEqual(fail(5));
@@ -80,13 +83,6 @@ describe('logIn attempts per email address', () => {
     expect(await dataSnapshot()).toEqual(before);
   });
 
-  it('counts each aliased logIn that runs against the client', async () => {
-    const aliases = Array.from({ length: 5 }, (_, i) => `a${i}: logIn(input: { email: "ada@example.com", password: "${PASSWORD}" }) { token }`);
-    const res = await strict.gql(`mutation { ${aliases.join(' ')} }`);
-    expect(res.errors!.map((e) => [e.path![0], e.extensions.code])).toEqual([['a3', 'TOO_MANY_REQUESTS']]);
-    expect(await Session.count()).toBe(3);
-  });
-
   it('counts attempts sent at the same time exactly', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => logIn(api, 'ada@example.com')));
     expect(results.map(codeOf).sort()).toEqual([...refuse(5), ...fail(5)].sort());
@@ -106,20 +102,20 @@ describe('logIn attempts per email address', () => {
 
   it('allows attempts again once the window has passed', async () => {
     expect(await attempts(api, 6, 'ada@example.com')).toEqual([...fail(5), ...refuse(1)]);
-    await testDb().sequelize.query(`UPDATE login_attempts SET "windowStart" = now() - interval '15 minutes 1 second'`);
+    await testDb().sequelize.query(`UPDATE attempt_counts SET "windowEnd" = now() - interval '1 second'`);
     expect((await logIn(api, 'ada@example.com', PASSWORD)).data!.logIn.token).toEqual(expect.any(String));
     expect(await Session.count()).toBe(1);
   });
 
   it('stores digests, not email addresses or client addresses', async () => {
     await logIn(api, 'ada@example.com');
-    const rows = await testDb().sequelize.query<{ key: string }>('SELECT key FROM login_attempts', { type: QueryTypes.SELECT });
-    expect(rows).toHaveLength(2);
+    const rows = await testDb().sequelize.query<{ key: string }>('SELECT key FROM attempt_counts', { type: QueryTypes.SELECT });
+    expect(rows).toHaveLength(3); // the email from this client, the client, the email
     for (const { key } of rows) expect(key).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
-describe('logIn attempts per client address', () => {
+describe('failed logIns per client address', () => {
   it('refuses a client that tries many emails (limit 3 here, 20 by default)', async () => {
     const before = await dataSnapshot();
     const codes = [];
@@ -143,5 +139,82 @@ describe('logIn attempts per client address', () => {
     const same = [];
     for (let i = 0; i < 3; i += 1) same.push(codeOf(await logIn(behindProxy, `other${i}@example.com`, 'wrong password', '203.0.113.1')));
     expect(same).toEqual([...fail(2), ...refuse(1)]);
+  });
+});
+
+/** The highest count of failures (15-minute windows): a client's, when every attempt was for another email. */
+const highestCount = async () =>
+  (
+    await testDb().sequelize.query<{ attempts: number }>(
+      `SELECT max(attempts) AS attempts FROM attempt_counts WHERE "windowEnd" <= now() + interval '15 minutes'`,
+      { type: QueryTypes.SELECT },
+    )
+  )[0]!.attempts;
+
+describe('successful logIns', () => {
+  it('count against no one: the 21st and later correct logIns from one address in 15 minutes pass', async () => {
+    const tokens = [];
+    for (let i = 0; i < 25; i += 1) tokens.push((await logIn(api, 'ada@example.com', PASSWORD)).data?.logIn.token);
+    expect(tokens).toEqual(Array(25).fill(expect.any(String)));
+    expect(await Session.count()).toBe(25);
+    expect(await highestCount()).toBe(0);
+  });
+
+  it('count against no one when aliased in one document either', async () => {
+    const aliases = Array.from({ length: 5 }, (_, i) => `a${i}: logIn(input: { email: "ada@example.com", password: "${PASSWORD}" }) { token }`);
+    const res = await strict.gql(`mutation { ${aliases.join(' ')} }`);
+    expect(res.errors).toBeUndefined();
+    expect(await Session.count()).toBe(5);
+    expect(await attempts(strict, 3, 'bob@example.com')).toEqual(fail(3)); // the client's failures are all still there
+  });
+});
+
+describe('attempts sent at the same time', () => {
+  const wrongAtOnce = (client: TestClient, n: number) => Promise.all(Array.from({ length: n }, (_, i) => logIn(client, `user${i}@example.com`)));
+
+  it('are counted exactly: 30 wrong passwords count 30', async () => {
+    expect((await wrongAtOnce(roomier, 30)).map(codeOf)).toEqual(fail(30));
+    expect(await highestCount()).toBe(30);
+  });
+
+  it('refuse exactly those over the limit, and the refused ones count against no one', async () => {
+    const codes = (await wrongAtOnce(roomy, 30)).map(codeOf);
+    expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(20);
+    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(10);
+    expect(await highestCount()).toBe(20);
+    const counts = await testDb().sequelize.query<{ attempts: number }>('SELECT attempts FROM attempt_counts WHERE attempts = 1', { type: QueryTypes.SELECT });
+    expect(counts).toHaveLength(2 * 20); // each failure's email, from this client and from everywhere; no refused one's
+  });
+});
+
+describe('locking someone else out', () => {
+  const from = (address: string) => (i: number) => (void i, address);
+
+  it('is not possible with refused attempts: once a client is over its limit, its attempts count against no email', async () => {
+    expect(await attempts(behindProxy, 3, 'other@example.com', from('203.0.113.1'))).toEqual(fail(3));
+    expect(await attempts(behindProxy, 5, 'ada@example.com', from('203.0.113.1'))).toEqual(refuse(5));
+    const owner = await logIn(behindProxy, 'ada@example.com', PASSWORD, '203.0.113.2');
+    expect(owner.data!.logIn.token).toEqual(expect.any(String));
+  });
+
+  it('is not possible from one client: guessing an email from one address stops that address only', async () => {
+    expect(await attempts(behindProxy, 4, 'ada@example.com', from('203.0.113.1'))).toEqual([...fail(3), ...refuse(1)]);
+    expect(codeOf(await logIn(behindProxy, 'ada@example.com', PASSWORD, '203.0.113.1'))).toBe('TOO_MANY_REQUESTS');
+    expect((await logIn(behindProxy, 'ada@example.com', PASSWORD, '203.0.113.2')).data!.logIn.token).toEqual(expect.any(String));
+  });
+
+  it('takes failures from many addresses: the per-email limit (5 here, 100 by default) then refuses every client for the window', async () => {
+    const spread = (i: number) => `203.0.113.${i}`;
+    expect(await attempts(behindProxy, 5, 'ada@example.com', spread)).toEqual(fail(5));
+    expect(codeOf(await logIn(behindProxy, 'ada@example.com', PASSWORD, '198.51.100.1'))).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('with failures from many addresses leaves out the clients the email signed in from lately: its owner still signs in', async () => {
+    expect((await logIn(behindProxy, 'ada@example.com', PASSWORD, '192.0.2.7')).data!.logIn.token).toEqual(expect.any(String));
+    expect(await attempts(behindProxy, 6, 'ada@example.com', (i) => `203.0.113.${i}`)).toEqual([...fail(5), ...refuse(1)]);
+    expect(codeOf(await logIn(behindProxy, 'ada@example.com', PASSWORD, '198.51.100.1'))).toBe('TOO_MANY_REQUESTS');
+    expect((await logIn(behindProxy, 'ada@example.com', PASSWORD, '192.0.2.7')).data!.logIn.token).toEqual(expect.any(String));
+    // still held to its own limits there
+    expect(await attempts(behindProxy, 4, 'ada@example.com', from('192.0.2.7'))).toEqual([...fail(3), ...refuse(1)]);
   });
 });

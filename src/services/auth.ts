@@ -4,7 +4,6 @@ import type { Context } from '../context';
 import { Session } from '../db/models/session';
 import { User, type UserRow } from '../db/models/user';
 import { AppError, type FieldProblem } from '../errors';
-import { forgetLoginFailures } from './login-limits';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
@@ -55,44 +54,59 @@ export async function startSession(userId: number, ttlSeconds: number): Promise<
 }
 
 /** Opens a session and lets the rest of this request act as the user (their payload shows their email). */
-async function signIn(ctx: Context, user: User): Promise<AuthResult> {
+export async function signIn(ctx: Context, user: User): Promise<AuthResult> {
   const { token, sessionId } = await startSession(user.id, ctx.tokenTtlSeconds);
   ctx.viewer = toUserRow(user);
   ctx.sessionId = sessionId;
   return { token, user: ctx.viewer };
 }
 
-/** Creates an account and signs it in. */
-export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResult> {
+/**
+ * A new account, checked and with its password hashed, not yet saved. Reads no database, so it runs before
+ * the mutation's transaction: no connection is held while the hash waits its turn or is computed.
+ */
+export async function prepareAccount(ctx: Context, input: SignUpInput): Promise<User> {
   const problems: FieldProblem[] = [];
   if (input.password.length < PASSWORD_MIN) problems.push({ path: ['password'], message: `must be at least ${PASSWORD_MIN} characters` });
   if (input.password.length > PASSWORD_MAX) problems.push({ path: ['password'], message: `must be at most ${PASSWORD_MAX} characters` });
   const user = User.build({ email: input.email, name: input.name ?? null, passwordHash: 'pending' });
   problems.push(...(await problemsOf(user)));
   if (problems.length) throw AppError.badInput(problems);
+  user.passwordHash = await hashPassword(input.password, ctx.limits);
+  return user;
+}
 
-  user.passwordHash = await hashPassword(input.password);
-  await user.save().catch(emailTaken);
-  return signIn(ctx, user);
+/** Saves a prepared account and signs it in (CONFLICT when its email is taken). */
+export async function signUp(ctx: Context, account: User): Promise<AuthResult> {
+  await account.save().catch(emailTaken);
+  return signIn(ctx, account);
 }
 
 /**
- * Signs in; an unknown email costs the same time (a hash is checked either way) and gives the same error
- * as a wrong password. Attempts are counted beforehand (login-limits.ts: admitLogIn).
+ * The user an email and password belong to. An unknown email costs the same time (a hash is checked either
+ * way) and gives the same error as a wrong password. Runs before the mutation's transaction, like
+ * prepareAccount, reading from the primary (a replica may not have an account made a moment ago yet);
+ * attempts are counted around it (login-limits.ts: limitLogIn).
  */
-export async function logIn(ctx: Context, input: LogInInput): Promise<AuthResult> {
-  const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email) });
-  const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
+export async function checkCredentials(ctx: Context, input: LogInInput): Promise<User> {
+  const user = await User.scope('withPasswordHash').findOne({ where: whereEmailIs(input.email), useMaster: true });
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash), ctx.limits);
   if (!user || !matches) throw new AppError('UNAUTHENTICATED', 'the email or the password is wrong');
-  await forgetLoginFailures(input.email);
-  return signIn(ctx, user);
+  return user;
 }
 
-/** Revokes the token of this request at once. */
+/** Revokes the token of this request at once: the rest of the request no longer acts as its user. */
 export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
   if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
+  signOut(ctx);
   return true;
+}
+
+/** From here on the request is anonymous (its session was revoked, or its user deleted). */
+export function signOut(ctx: Context): void {
+  ctx.viewer = null;
+  ctx.sessionId = null;
 }
 
 /** The user and session a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. */

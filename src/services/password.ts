@@ -1,8 +1,30 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
+import { AppError } from '../errors';
+import type { Limits } from '../limits';
 
 // scrypt is memory-hard: N=2^15, r=8 needs 32 MiB per hash, which makes guessing on GPUs costly.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
+
+type HashingLimits = Pick<Limits, 'passwordHashConcurrency' | 'passwordHashQueue'>;
+
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file reads, DNS and compression share:
+ * a burst of signUps or logIns must not take all of it, nor make everyone wait behind an endless queue.
+ * One queue per process for each setting (a test server may set its own).
+ */
+const queues = new Map<string, pLimit.Limit>();
+
+function inTurn<T>(limits: HashingLimits, work: () => Promise<T>): Promise<T> {
+  const { passwordHashConcurrency: running, passwordHashQueue: waiting } = limits;
+  const setting = `${running}/${waiting}`;
+  const queue = queues.get(setting) ?? queues.set(setting, pLimit(running)).get(setting)!;
+  if (queue.activeCount + queue.pendingCount >= running + waiting) {
+    throw new AppError('SERVICE_UNAVAILABLE', 'the server is busy checking passwords; try again shortly', undefined, { retryAfterSeconds: 1 });
+  }
+  return queue(work);
+}
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -10,18 +32,19 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-/** A self-describing hash: `scrypt$N$r$p$salt$key` (base64url). */
-export async function hashPassword(password: string): Promise<string> {
+/** A self-describing hash: `scrypt$N$r$p$salt$key` (base64url); in turn with other hashes when `limits` are given. */
+export async function hashPassword(password: string, limits?: HashingLimits): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
+  const key = await (limits ? inTurn(limits, () => derive(password, salt, PARAMS)) : derive(password, salt, PARAMS));
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+/** Whether `password` is the one `hash` was made of; SERVICE_UNAVAILABLE when too many hashes are waiting. */
+export async function verifyPassword(password: string, hash: string, limits: HashingLimits): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = hash.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await inTurn(limits, () => derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) }));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

@@ -5,7 +5,7 @@ import { User, type UserRow } from '../db/models/user';
 import { parseList, selectPage, toConnection, type ChildList, type Connection, type ListArgs, type ListSelection } from '../lists';
 import { postsOfAuthorsWithPage } from './posts';
 import { AppError } from '../errors';
-import { emailTaken, toUserRow } from './auth';
+import { emailTaken, signOut, toUserRow } from './auth';
 import { parseId } from '../ids';
 import { USER_LIST } from './lists';
 import { problemsOf } from './validation';
@@ -59,12 +59,13 @@ export async function updateViewer(ctx: Context, input: UpdateViewerInput): Prom
   return toUserRow(user);
 }
 
-/** Removes the account with all of its posts (soft-deleted ones too) and its sessions. */
+/** Removes the account with all of its posts (soft-deleted ones too) and its sessions; the rest of the request is anonymous. */
 export async function deleteViewer(ctx: Context): Promise<UserRow> {
   const viewer = requireViewer(ctx);
   const user = await User.findByPk(viewer.id, { rejectOnEmpty: true });
   // Explicit and forced: `paranoid` would only soft-delete, and the account's data must go.
   await Post.destroy({ where: { authorId: { [Op.eq]: viewer.id } }, force: true });
   await user.destroy();
+  signOut(ctx);
   return toUserRow(user);
 }

@@ -25,7 +25,7 @@ export function testDb(): Database {
 
 /** Empties every table, so each test starts from nothing. */
 export async function resetTables(): Promise<void> {
-  await testDb().sequelize.query('TRUNCATE users, posts, sessions, login_attempts RESTART IDENTITY CASCADE');
+  await testDb().sequelize.query('TRUNCATE users, posts, sessions, attempt_counts RESTART IDENTITY CASCADE');
 }
 
 beforeAll(async () => {

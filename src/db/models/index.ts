@@ -1,17 +1,17 @@
 import type { Sequelize } from 'sequelize';
-import { LoginAttempt } from './login-attempt';
+import { AttemptCount } from './attempt-count';
 import { Post } from './post';
 import { Session } from './session';
 import { User } from './user';
 
-export { LoginAttempt, Post, Session, User };
+export { AttemptCount, Post, Session, User };
 
 /** Initialises every model, then the associations, with explicit aliases that match both ways. */
 export function initModels(sequelize: Sequelize): void {
   User.initModel(sequelize);
   Post.initModel(sequelize);
   Session.initModel(sequelize);
-  LoginAttempt.initModel(sequelize);
+  AttemptCount.initModel(sequelize);
 
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   User.hasMany(Post, { as: 'posts', foreignKey: { name: 'authorId', allowNull: false }, ...cascade });
