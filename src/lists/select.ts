@@ -1,6 +1,6 @@
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
-import { textBytes } from './size';
+import { textBytes, textBytesSql, textColumnsOf } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
 
@@ -9,11 +9,23 @@ type Attribute = string | readonly [ReturnType<typeof literal>, string];
 /** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
 export type ScopeCall = readonly [name: string, ...args: unknown[]];
 
-/** The rows a list holds: a model's rows narrowed by its scopes and by the client's filter. */
+/** What a list's rows may still add to the answer they go into (see services/answer-size.ts). */
+export interface AnswerBudget {
+  /** Bytes of text the answer may still take. */
+  left(): number;
+  /** Refuses the answer, which would take `bytes` more than it may. */
+  refuse(bytes: number): never;
+}
+
+/**
+ * The rows a list holds: a model's rows narrowed by its scopes and by the client's filter; and, when its
+ * rows are counted into an answer, that answer's budget, which every statement reading them keeps to.
+ */
 export interface ListSource {
   model: ModelStatic<Model>;
   scopes: ScopeCall[];
   where: WhereOptions;
+  budget?: AnswerBudget;
 }
 
 interface SelectQueryGenerator {
@@ -69,20 +81,33 @@ export interface PageWithChildren<Row> extends PageRows<Row> {
 /** One page of a list in one statement, its total when counted, and the child lists asked of its rows (see withChildren). */
 export async function selectPage<Row>(source: ListSource, query: PageQuery, children: ChildQuery[] = []): Promise<PageWithChildren<Row>> {
   const childKeys = children.map((child) => `${child.parentKey} ${child.source.model.name} ${JSON.stringify(child.source.scopes)} ${child.query.pageKey}`);
-  const [sql, dates, childDates] = remembered(source, query, ['page', ...childKeys].join(' | '), () => [
-    children.length ? withChildren(source, query, children) : `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`,
+  const [dates, childDates] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
     datesRead(source.model, query.fields),
     children.map((child) => datesRead(child.source.model, child.query.fields)),
   ]);
-  const [found] = await run(source.model, sql);
+  const lists: MeasuredList[] = [
+    { source, query, rows: query.page.size, measure: pageBytes(source, query, [], '') },
+    ...children.map((child) => ({
+      ...child,
+      rows: query.page.size * child.query.page.size,
+      measure: `(SELECT sum(page."${SIZE}") FROM "${PAGE}" AS parent CROSS JOIN LATERAL ${pageBytes(child.source, child.query, [ofParent(child.parentKey)], 'page')} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size})`,
+    })),
+  ];
+  const found = await runMeasured(source.model, lists, (gate) =>
+    remembered(source, query, ['page', gate, ...childKeys].join(' | '), () =>
+      children.length
+        ? withChildren(source, query, children, gate)
+        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate)}`],
+    ),
+  );
   const pages = children.map((child, i) => {
     const byParent = new Map<number, PageRows<unknown>>();
-    for (const [id, page] of Object.entries((found![childColumn(i)] ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const [id, page] of Object.entries((found[0]![childColumn(i)] ?? {}) as Record<string, Record<string, unknown>>)) {
       byParent.set(Number(id), pageRowsOf(page, child.query.counted, childDates[i]!));
     }
     return byParent;
   });
-  return { ...pageRowsOf<Row>(found!, query.counted, dates), children: pages };
+  return { ...pageRowsOf<Row>(found[0]!, query.counted, dates), children: pages };
 }
 
 /**
@@ -90,16 +115,16 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
  * of each of them (LATERAL joins, as in selectPagesByParent): one JSON object per child list, holding each
  * row's page by the row's id. Rows behind or beyond the page get none.
  */
-function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[]): string {
+function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[], gate: Gate): [head: string, body: string] {
   const total = query.counted ? [`(${countOf(source, [])}) AS "${TOTAL}"`] : [];
   const childPages = children.map((child, i) => {
     const page = [`'${ROWS}', page."${ROWS}"`, ...(child.query.counted ? [`'${TOTAL}', counted."${TOTAL}"`] : [])];
-    const joined = pageJoin(child.source, child.query, [ofParent(child.parentKey)], 'LATERAL ');
+    const joined = pageJoin(child.source, child.query, [ofParent(child.parentKey)], 'LATERAL ', ''); // gated around it
     const pages = `json_object_agg(parent.id, json_build_object(${page.join(', ')}))`;
-    return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}) AS "${childColumn(i)}"`;
+    return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}${and(gate)}) AS "${childColumn(i)}"`;
   });
-  const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows) AS "${ROWS}"`;
-  return `WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])}) SELECT ${[rows, ...total, ...childPages].join(', ')}`;
+  const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)}) AS "${ROWS}"`;
+  return [`WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])})`, `SELECT ${[rows, ...total, ...childPages].join(', ')}${sizeOutput(gate)}`];
 }
 
 const PAGE = 'listPage';
@@ -121,13 +146,19 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const [output, joined, dates] = remembered(source, query, `pages by ${parentKey}`, () => [
-    outputOf(query),
-    `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ')} ORDER BY parent.position`,
+  const parents = `unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position)`;
+  const [dates, measure] = remembered(source, query, `dates by ${parentKey}`, () => [
     datesRead(source.model, query.fields),
+    `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`,
   ]);
-  const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
-  const found = await run(source.model, sql);
+  const list: MeasuredList = { source, query, rows: parentIds.length * query.page.size, measure: `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure})` };
+  const found = await runMeasured(source.model, [list], (gate) => {
+    const [output, joined] = remembered(source, query, `pages by ${parentKey} ${gate}`, () => [
+      outputOf(query),
+      `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
+    ]);
+    return [`SELECT ${output}${sizeOutput(gate)} FROM ${parents} ${joined}`];
+  });
   return found.map((row) => pageRowsOf<Row>(row, query.counted, dates));
 }
 
@@ -139,8 +170,8 @@ function outputOf(query: PageQuery): string {
  * The page's rows as one JSON array (null when there are none), with the COUNT beside it when counted;
  * both aggregates, so there is exactly one row. `lateral` when the lists depend on a parent row.
  */
-function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | ''): string {
-  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows) AS page`;
+function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | '', gate: Gate): string {
+  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows${where(gate)}) AS page`;
   if (!query.counted) return page;
   return `${lateral}(${countOf(source, extra)}) AS counted CROSS JOIN ${page}`;
 }
@@ -164,16 +195,86 @@ function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: Where
   const { model } = source;
   const columns = columnsOf(model, fields);
   const marked = (rank: string): Attribute[] => [...columns, [literal(rank), RANK]];
-  const scan = page.backward ? reversed(page.ordering) : page.ordering;
-  const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
-  const list = listWhere(source, extra);
-  const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
+  const { list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
   const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
-  const branches = [branch(model, marked(inScanOrder), [...list, ...between], scan, page.size + 1)];
+  const branches = [inPage(source, page, extra, marked(inScanOrder), page.size + 1)];
   if (start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
   if (end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
+}
+
+/** The scan of a page: the whole list's conditions, its order in the direction read, and the cursors it starts and ends at. */
+function scanOf(source: ListSource, page: PageQuery['page'], extra: WhereOptions[]) {
+  const scan = page.backward ? reversed(page.ordering) : page.ordering;
+  const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
+  return { list: listWhere(source, extra), scan, start, end };
+}
+
+/** The first `limit` rows of the page in scan order, between its cursors, with `attributes`. */
+function inPage(source: ListSource, page: PageQuery['page'], extra: WhereOptions[], attributes: Attribute[], limit: number): string {
+  const { list, scan, start, end } = scanOf(source, page, extra);
+  const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
+  return branch(source.model, attributes, [...list, ...between], scan, limit);
+}
+
+/**
+ * The bytes of text of the page's rows that go into an answer (not the one beyond it, nor those behind or
+ * beyond its cursors), as `alias`."listSize" (a scalar subquery without an alias): the same scan as the
+ * page's, reading sizes only (see textBytesSql).
+ */
+function pageBytes(source: ListSource, query: PageQuery, extra: WhereOptions[], alias: string): string {
+  const { model } = source;
+  const text = textColumnsOf(model, columnsOf(model, query.fields)).map((column) => quoterOf(model)(column.name));
+  const sizes = inPage(source, query.page, extra, [[literal(textBytesSql(text)), SIZE]], query.page.size);
+  return `(SELECT coalesce(sum(sizes."${SIZE}"), 0)::float8 AS "${SIZE}" FROM (${sizes}) AS sizes)${alias && ` AS ${alias}`}`;
+}
+
+/** A list read by a statement: at most `rows` of its rows go into an answer, and `measure` is SQL for the bytes of text they hold. */
+interface MeasuredList {
+  source: ListSource;
+  query: PageQuery;
+  rows: number;
+  measure: string;
+}
+
+// A statement whose rows might not fit the answer's budget first measures them (in the "listMeasure" CTE),
+// and builds (and sends) the JSON of its pages only when they fit: its pages are gated by FITS. The
+// measured size comes back beside them (listSize), and a statement that did not fit is refused.
+const SIZE = 'listSize';
+const MEASURE = 'listMeasure';
+const FITS = `(SELECT "listFits" FROM "${MEASURE}")`;
+type Gate = '' | typeof FITS;
+const where = (gate: Gate) => (gate ? ` WHERE ${gate}` : '');
+const and = (gate: Gate) => (gate ? ` AND ${gate}` : '');
+const sizeOutput = (gate: Gate) => (gate ? `, (SELECT "${SIZE}" FROM "${MEASURE}") AS "${SIZE}"` : '');
+
+/** The most bytes of text a list's rows can hold: Infinity when one of the columns it reads is unbounded TEXT. */
+function mostBytes({ source, query, rows }: MeasuredList): number {
+  if (rows === 0) return 0;
+  return rows * textColumnsOf(source.model, columnsOf(source.model, query.fields)).reduce((sum, column) => sum + column.maxBytes, 0);
+}
+
+/**
+ * Runs the statement `write` writes ([WITH head,] body), keeping to the answer's budget: when the lists it
+ * reads could hold more text than the budget has left, the statement measures them first and builds no
+ * JSON of any page unless they fit; when they do not, the answer is refused with what they measured, before
+ * any of it is read into this process. Pages of columns of bounded length that surely fit (titles, names)
+ * are not measured: they pay nothing.
+ */
+async function runMeasured(model: ModelStatic<Model>, lists: MeasuredList[], write: (gate: Gate) => string[]): Promise<Record<string, unknown>[]> {
+  const budgeted = lists.filter((list) => list.source.budget);
+  const budget = budgeted[0]?.source.budget;
+  const left = Math.max(0, Math.floor(budget?.left() ?? Infinity));
+  if (!budget || budgeted.reduce((sum, list) => sum + mostBytes(list), 0) <= left) return run(model, write('').join(' '));
+  const written = write(FITS);
+  const [head, body] = written.length > 1 ? written : ['', written[0]];
+  const measure = `SELECT ${budgeted.map((list) => `coalesce(${list.measure}, 0)`).join(' + ')} AS "${SIZE}"`;
+  const measured = `"${MEASURE}" AS MATERIALIZED (SELECT "${SIZE}", "${SIZE}" <= ${left} AS "listFits" FROM (${measure}) AS measured)`;
+  const found = await run(model, `${head ? `${head},` : 'WITH'} ${measured} ${body}`);
+  const size = Number(found[0]?.[SIZE] ?? 0);
+  if (size > left) budget.refuse(size);
+  return found;
 }
 
 /** One SELECT of the model's table, written by Sequelize's query generator (quoting, operators, escaping). */
