@@ -86,15 +86,19 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
     children.map((child) => datesRead(child.source.model, child.query.fields)),
   ]);
   const lists: MeasuredList[] = [
-    { source, query, rows: query.page.size, measure: pageBytes(source, query, [], '') },
+    { source, query, rows: query.page.size, measure: () => remembered(source, query, 'measure', () => pageBytes(source, query, [], '')) },
     ...children.map((child) => ({
       ...child,
       rows: query.page.size * child.query.page.size,
-      measure: `(SELECT sum(page."${SIZE}") FROM "${PAGE}" AS parent CROSS JOIN LATERAL ${pageBytes(child.source, child.query, [ofParent(child.parentKey)], 'page')} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size})`,
+      measure: () =>
+        remembered(child.source, child.query, `measure by ${child.parentKey} of ${query.page.size}`, () => {
+          const pages = `"${PAGE}" AS parent CROSS JOIN LATERAL ${pageBytes(child.source, child.query, [ofParent(child.parentKey)], 'page')}`;
+          return `(SELECT sum(page."${SIZE}") FROM ${pages} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size})`;
+        }),
     })),
   ];
   const found = await runMeasured(source.model, lists, (gate) =>
-    remembered(source, query, ['page', gate, ...childKeys].join(' | '), () =>
+    remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
       children.length
         ? withChildren(source, query, children, gate)
         : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate)}`],
@@ -147,13 +151,17 @@ export async function selectPagesByParent<Row>(
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
   const parents = `unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position)`;
-  const [dates, measure] = remembered(source, query, `dates by ${parentKey}`, () => [
-    datesRead(source.model, query.fields),
-    `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`,
-  ]);
-  const list: MeasuredList = { source, query, rows: parentIds.length * query.page.size, measure: `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure})` };
+  const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query.fields));
+  const measure = () =>
+    remembered(source, query, `measure by ${parentKey}`, () => `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`);
+  const list: MeasuredList = {
+    source,
+    query,
+    rows: parentIds.length * query.page.size,
+    measure: () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`,
+  };
   const found = await runMeasured(source.model, [list], (gate) => {
-    const [output, joined] = remembered(source, query, `pages by ${parentKey} ${gate}`, () => [
+    const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
       outputOf(query),
       `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
     ]);
@@ -230,12 +238,15 @@ function pageBytes(source: ListSource, query: PageQuery, extra: WhereOptions[], 
   return `(SELECT coalesce(sum(sizes."${SIZE}"), 0)::float8 AS "${SIZE}" FROM (${sizes}) AS sizes)${alias && ` AS ${alias}`}`;
 }
 
-/** A list read by a statement: at most `rows` of its rows go into an answer, and `measure` is SQL for the bytes of text they hold. */
+/**
+ * A list read by a statement: at most `rows` of its rows go into an answer, and `measure` writes SQL for
+ * the bytes of text they hold (only for statements that measure).
+ */
 interface MeasuredList {
   source: ListSource;
   query: PageQuery;
   rows: number;
-  measure: string;
+  measure: () => string;
 }
 
 // A statement whose rows might not fit the answer's budget first measures them (in the "listMeasure" CTE),
@@ -269,8 +280,9 @@ async function runMeasured(model: ModelStatic<Model>, lists: MeasuredList[], wri
   if (!budget || budgeted.reduce((sum, list) => sum + mostBytes(list), 0) <= left) return run(model, write('').join(' '));
   const written = write(FITS);
   const [head, body] = written.length > 1 ? written : ['', written[0]];
-  const measure = `SELECT ${budgeted.map((list) => `coalesce(${list.measure}, 0)`).join(' + ')} AS "${SIZE}"`;
-  const measured = `"${MEASURE}" AS MATERIALIZED (SELECT "${SIZE}", "${SIZE}" <= ${left} AS "listFits" FROM (${measure}) AS measured)`;
+  const measure = `SELECT ${budgeted.map((list) => `coalesce(${list.measure()}, 0)`).join(' + ')} AS "${SIZE}"`;
+  // OFFSET 0 keeps the measure a subquery of its own, run once: pulled up, it would run for each column that reads it.
+  const measured = `"${MEASURE}" AS MATERIALIZED (SELECT "${SIZE}", "${SIZE}" <= ${left} AS "listFits" FROM (${measure} OFFSET 0) AS measured)`;
   const found = await run(model, `${head ? `${head},` : 'WITH'} ${measured} ${body}`);
   const size = Number(found[0]?.[SIZE] ?? 0);
   if (size > left) budget.refuse(size);
