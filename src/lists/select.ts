@@ -1,5 +1,6 @@
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
+import { and, measuredStatement, SIZE, sizeOutput, where, type AnswerBudget, type Gate, type MeasuredList } from './measure';
 import { textBytes, textBytesSql, textColumnsOf } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
@@ -8,14 +9,6 @@ type Attribute = string | readonly [ReturnType<typeof literal>, string];
 
 /** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
 export type ScopeCall = readonly [name: string, ...args: unknown[]];
-
-/** What a list's rows may still add to the answer they go into (see services/answer-size.ts). */
-export interface AnswerBudget {
-  /** Bytes of text the answer may still take. */
-  left(): number;
-  /** Refuses the answer, which would take `bytes` more than it may. */
-  refuse(bytes: number): never;
-}
 
 /**
  * The rows a list holds: a model's rows narrowed by its scopes and by the client's filter; and, when its
@@ -85,17 +78,16 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
     datesRead(source.model, query.fields),
     children.map((child) => datesRead(child.source.model, child.query.fields)),
   ]);
-  const lists: MeasuredList[] = [
-    { source, query, rows: query.page.size, measure: () => remembered(source, query, 'measure', () => pageBytes(source, query, [], '')) },
-    ...children.map((child) => ({
-      ...child,
-      rows: query.page.size * child.query.page.size,
-      measure: () =>
+  const lists = [
+    measuredList(source, query, query.page.size, () => remembered(source, query, 'measure', () => pageBytes(source, query, [], ''))),
+    ...children.map((child) =>
+      measuredList(child.source, child.query, query.page.size * child.query.page.size, () =>
         remembered(child.source, child.query, `measure by ${child.parentKey} of ${query.page.size}`, () => {
           const pages = `"${PAGE}" AS parent CROSS JOIN LATERAL ${pageBytes(child.source, child.query, [ofParent(child.parentKey)], 'page')}`;
           return `(SELECT sum(page."${SIZE}") FROM ${pages} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size})`;
         }),
-    })),
+      ),
+    ),
   ];
   const found = await runMeasured(source.model, lists, (gate) =>
     remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
@@ -154,12 +146,7 @@ export async function selectPagesByParent<Row>(
   const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query.fields));
   const measure = () =>
     remembered(source, query, `measure by ${parentKey}`, () => `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`);
-  const list: MeasuredList = {
-    source,
-    query,
-    rows: parentIds.length * query.page.size,
-    measure: () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`,
-  };
+  const list = measuredList(source, query, parentIds.length * query.page.size, () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`);
   const found = await runMeasured(source.model, [list], (gate) => {
     const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
       outputOf(query),
@@ -238,55 +225,17 @@ function pageBytes(source: ListSource, query: PageQuery, extra: WhereOptions[], 
   return `(SELECT coalesce(sum(sizes."${SIZE}"), 0)::float8 AS "${SIZE}" FROM (${sizes}) AS sizes)${alias && ` AS ${alias}`}`;
 }
 
-/**
- * A list read by a statement: at most `rows` of its rows go into an answer, and `measure` writes SQL for
- * the bytes of text they hold (only for statements that measure).
- */
-interface MeasuredList {
-  source: ListSource;
-  query: PageQuery;
-  rows: number;
-  measure: () => string;
-}
-
-// A statement whose rows might not fit the answer's budget first measures them (in the "listMeasure" CTE),
-// and builds (and sends) the JSON of its pages only when they fit: its pages are gated by FITS. The
-// measured size comes back beside them (listSize), and a statement that did not fit is refused.
-const SIZE = 'listSize';
-const MEASURE = 'listMeasure';
-const FITS = `(SELECT "listFits" FROM "${MEASURE}")`;
-type Gate = '' | typeof FITS;
-const where = (gate: Gate) => (gate ? ` WHERE ${gate}` : '');
-const and = (gate: Gate) => (gate ? ` AND ${gate}` : '');
-const sizeOutput = (gate: Gate) => (gate ? `, (SELECT "${SIZE}" FROM "${MEASURE}") AS "${SIZE}"` : '');
-
-/** The most bytes of text a list's rows can hold: Infinity when one of the columns it reads is unbounded TEXT. */
-function mostBytes({ source, query, rows }: MeasuredList): number {
-  if (rows === 0) return 0;
-  return rows * textColumnsOf(source.model, columnsOf(source.model, query.fields)).reduce((sum, column) => sum + column.maxBytes, 0);
-}
-
-/**
- * Runs the statement `write` writes ([WITH head,] body), keeping to the answer's budget: when the lists it
- * reads could hold more text than the budget has left, the statement measures them first and builds no
- * JSON of any page unless they fit; when they do not, the answer is refused with what they measured, before
- * any of it is read into this process. Pages of columns of bounded length that surely fit (titles, names)
- * are not measured: they pay nothing.
- */
+/** Runs a statement of pages kept to the answer's budget (see measuredStatement). */
 async function runMeasured(model: ModelStatic<Model>, lists: MeasuredList[], write: (gate: Gate) => string[]): Promise<Record<string, unknown>[]> {
-  const budgeted = lists.filter((list) => list.source.budget);
-  const budget = budgeted[0]?.source.budget;
-  const left = Math.max(0, Math.floor(budget?.left() ?? Infinity));
-  if (!budget || budgeted.reduce((sum, list) => sum + mostBytes(list), 0) <= left) return run(model, write('').join(' '));
-  const written = write(FITS);
-  const [head, body] = written.length > 1 ? written : ['', written[0]];
-  const measure = `SELECT ${budgeted.map((list) => `coalesce(${list.measure()}, 0)`).join(' + ')} AS "${SIZE}"`;
-  // OFFSET 0 keeps the measure a subquery of its own, run once: pulled up, it would run for each column that reads it.
-  const measured = `"${MEASURE}" AS MATERIALIZED (SELECT "${SIZE}", "${SIZE}" <= ${left} AS "listFits" FROM (${measure} OFFSET 0) AS measured)`;
-  const found = await run(model, `${head ? `${head},` : 'WITH'} ${measured} ${body}`);
-  const size = Number(found[0]?.[SIZE] ?? 0);
-  if (size > left) budget.refuse(size);
+  const statement = measuredStatement(lists, write);
+  const found = await run(model, statement.sql);
+  statement.check(found);
   return found;
+}
+
+/** A list of a statement, as measuredStatement weighs it. */
+function measuredList(source: ListSource, query: PageQuery, rows: number, measure: () => string): MeasuredList {
+  return { model: source.model, columns: columnsOf(source.model, query.fields), rows, budget: source.budget, measure };
 }
 
 /** One SELECT of the model's table, written by Sequelize's query generator (quoting, operators, escaping). */
