@@ -125,3 +125,48 @@ describe(`a post's content`, () => {
     expect(res.errors![0]!.extensions.fields).toEqual([{ path: ['content'], message: 'must be at most 10 characters' }]);
   });
 });
+
+describe('one statement of many pages', () => {
+  const AUTHORS = 30;
+  const POSTS_EACH = 20;
+  // Bytes the server may grow by while answering: the refusal is a few hundred bytes, the statement's
+  // result a few kilobytes; 60 MB of posts read into one string (and its parsed rows) would be several times this.
+  const GROWTH_MB = 24;
+  const NESTED = `{ users(first: ${AUTHORS}) { nodes { posts(first: ${POSTS_EACH}) { nodes { content } } } } }`;
+  const BATCH = `{ posts(first: 100) { nodes { author { posts(first: ${POSTS_EACH}) { nodes { content } } } } } }`;
+
+  beforeEach(async () => {
+    for (let i = 0; i < AUTHORS; i += 1) await longPostsBy(await aUser(), POSTS_EACH);
+  });
+
+  /** The answer to `query`, and how much the server's memory (this process's) grew while it was given. */
+  async function answerAndGrowth(query: string) {
+    const before = process.memoryUsage();
+    const res = await api.gql(query);
+    const after = process.memoryUsage();
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    return { res, rssMb: mb(after.rss - before.rss), heapMb: mb(after.heapUsed + after.external - before.heapUsed - before.external) };
+  }
+
+  it.each([
+    ['a page of authors with their pages of posts', NESTED],
+    ['a batch of many authors’ pages of posts', BATCH],
+  ])('refuses %s before the statement sends them, without the server growing', async (_name, query) => {
+    // 30 × 20 posts of 100,000 characters: 60 MB, six times the answer limit, in one statement.
+    const { res, rssMb, heapMb } = await answerAndGrowth(query);
+    expect({ status: res.status, data: res.data, code: res.errors?.[0]?.extensions.code }).toEqual({ status: 400, data: null, code: 'RESPONSE_TOO_LARGE' });
+    expect(rssMb).toBeLessThan(GROWTH_MB);
+    expect(heapMb).toBeLessThan(GROWTH_MB);
+  });
+
+  it('still answers the same pages when they fit', async () => {
+    const titles = await api.gql(NESTED.replace('content', 'title'));
+    expect(titles.errors).toBeUndefined();
+    expect(titles.data!.users.nodes.map((user: { posts: { nodes: unknown[] } }) => user.posts.nodes.length)).toEqual(Array(AUTHORS).fill(POSTS_EACH));
+    const some = await api.gql(`{ users(first: 4) { nodes { posts(first: 20) { nodes { content } } } } }`);
+    expect(some.errors).toBeUndefined();
+    expect(some.data!.users.nodes.flatMap((user: { posts: { nodes: { content: string }[] } }) => user.posts.nodes.map((post) => post.content.length))).toEqual(
+      Array(80).fill(LONGEST),
+    );
+  });
+});

@@ -5,6 +5,7 @@ import { parsePage, type Page, type PageArgs } from './page';
 
 export { toConnection, type Connection } from './connection';
 export { selectPage, selectPagesByParent, type ChildQuery, type ListSource } from './select';
+export type { AnswerBudget } from './measure';
 
 /** What a client may ask of a list: its filters, its sort columns, and the scope holding its default order. */
 export interface ListSpec {

@@ -52,3 +52,62 @@ describe('page statements', () => {
     ]);
   });
 });
+
+describe('page statements under an answer budget', () => {
+  /** A budget of `left` bytes that records what it was refused with. */
+  const budgetOf = (left: number) => {
+    const refused: number[] = [];
+    return {
+      refused,
+      budget: {
+        left: () => left,
+        refuse(bytes: number): never {
+          refused.push(bytes);
+          throw new Error('refused');
+        },
+      },
+    };
+  };
+
+  it('refuse with the bytes of text their pages hold, measured before they are read, and read them when they fit', async () => {
+    const authors = [await aUser(), await aUser()];
+    for (const [i, author] of authors.entries()) {
+      await aPublishedPost(author, { title: 'é', content: 'ü'.repeat(1000 * (i + 1)) });
+      await aPublishedPost(author, { title: 'x', content: null });
+    }
+    const request = parseList({ first: 5 }, POST_LIST, { fields: ['content'], cursors: false, totalCount: false });
+    const bytes = 2 * 1000 + 2 * 2000; // ü is two bytes in UTF-8
+    const ids = authors.map((author) => author.id);
+    const over = budgetOf(bytes - 1);
+    const source = { model: Post, scopes: [], where: request.where, budget: over.budget };
+    await expect(selectPagesByParent(source, request, 'authorId', ids)).rejects.toThrow('refused');
+    await expect(selectPage(source, request)).rejects.toThrow('refused');
+    const users = parseList({}, USER_LIST, { fields: ['name'], cursors: false, totalCount: false });
+    const child = { source, query: request, parentKey: 'authorId' };
+    await expect(selectPage({ model: User, scopes: [], where: users.where }, users, [child])).rejects.toThrow('refused');
+    expect(over.refused).toEqual([bytes, bytes, bytes]);
+
+    const fits = { ...source, budget: budgetOf(bytes).budget };
+    const pages = await selectPagesByParent<{ content: string | null }>(fits, request, 'authorId', ids);
+    expect(pages.map((page) => page.rows.map((row) => row.content?.length ?? null))).toEqual([
+      [null, 1000],
+      [null, 2000],
+    ]);
+  });
+
+  it('are not measured when what they read surely fits (titles of at most 255 characters)', async () => {
+    const author = await aUser();
+    await aPublishedPost(author, { title: 'one' });
+    const request = parseList({ first: 100 }, POST_LIST, { fields: ['title'], cursors: false, totalCount: false });
+    const query = jest.spyOn(Post.sequelize!, 'query');
+    const measured = async (left: number) => {
+      query.mockClear();
+      const found = await selectPage<{ title: string }>({ model: Post, scopes: [], where: request.where, budget: budgetOf(left).budget }, request);
+      expect(found.rows.map((row) => row.title)).toEqual(['one']);
+      return (query.mock.calls[0]![0] as string).includes('listMeasure');
+    };
+    const mostBytes = 100 * 255 * 4; // 100 titles of 255 characters of up to 4 bytes each
+    expect([await measured(mostBytes), await measured(mostBytes - 1)]).toEqual([false, true]);
+    query.mockRestore();
+  });
+});

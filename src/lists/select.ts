@@ -1,6 +1,7 @@
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
-import { textBytes } from './size';
+import { and, measuredStatement, SIZE, sizeOutput, where, type AnswerBudget, type Gate, type MeasuredList } from './measure';
+import { textBytes, textBytesSql, textColumnsOf } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
 
@@ -9,11 +10,15 @@ type Attribute = string | readonly [ReturnType<typeof literal>, string];
 /** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
 export type ScopeCall = readonly [name: string, ...args: unknown[]];
 
-/** The rows a list holds: a model's rows narrowed by its scopes and by the client's filter. */
+/**
+ * The rows a list holds: a model's rows narrowed by its scopes and by the client's filter; and, when its
+ * rows are counted into an answer, that answer's budget, which every statement reading them keeps to.
+ */
 export interface ListSource {
   model: ModelStatic<Model>;
   scopes: ScopeCall[];
   where: WhereOptions;
+  budget?: AnswerBudget;
 }
 
 interface SelectQueryGenerator {
@@ -69,20 +74,36 @@ export interface PageWithChildren<Row> extends PageRows<Row> {
 /** One page of a list in one statement, its total when counted, and the child lists asked of its rows (see withChildren). */
 export async function selectPage<Row>(source: ListSource, query: PageQuery, children: ChildQuery[] = []): Promise<PageWithChildren<Row>> {
   const childKeys = children.map((child) => `${child.parentKey} ${child.source.model.name} ${JSON.stringify(child.source.scopes)} ${child.query.pageKey}`);
-  const [sql, dates, childDates] = remembered(source, query, ['page', ...childKeys].join(' | '), () => [
-    children.length ? withChildren(source, query, children) : `SELECT ${outputOf(query)} FROM ${pageJoin(source, query, [], '')}`,
+  const [dates, childDates] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
     datesRead(source.model, query.fields),
     children.map((child) => datesRead(child.source.model, child.query.fields)),
   ]);
-  const [found] = await run(source.model, sql);
+  const lists = [
+    measuredList(source, query, query.page.size, () => remembered(source, query, 'measure', () => pageBytes(source, query, [], ''))),
+    ...children.map((child) =>
+      measuredList(child.source, child.query, query.page.size * child.query.page.size, () =>
+        remembered(child.source, child.query, `measure by ${child.parentKey} of ${query.page.size}`, () => {
+          const pages = `"${PAGE}" AS parent CROSS JOIN LATERAL ${pageBytes(child.source, child.query, [ofParent(child.parentKey)], 'page')}`;
+          return `(SELECT sum(page."${SIZE}") FROM ${pages} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size})`;
+        }),
+      ),
+    ),
+  ];
+  const found = await runMeasured(source.model, lists, (gate) =>
+    remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
+      children.length
+        ? withChildren(source, query, children, gate)
+        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate)}`],
+    ),
+  );
   const pages = children.map((child, i) => {
     const byParent = new Map<number, PageRows<unknown>>();
-    for (const [id, page] of Object.entries((found![childColumn(i)] ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const [id, page] of Object.entries((found[0]![childColumn(i)] ?? {}) as Record<string, Record<string, unknown>>)) {
       byParent.set(Number(id), pageRowsOf(page, child.query.counted, childDates[i]!));
     }
     return byParent;
   });
-  return { ...pageRowsOf<Row>(found!, query.counted, dates), children: pages };
+  return { ...pageRowsOf<Row>(found[0]!, query.counted, dates), children: pages };
 }
 
 /**
@@ -90,16 +111,16 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
  * of each of them (LATERAL joins, as in selectPagesByParent): one JSON object per child list, holding each
  * row's page by the row's id. Rows behind or beyond the page get none.
  */
-function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[]): string {
+function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[], gate: Gate): [head: string, body: string] {
   const total = query.counted ? [`(${countOf(source, [])}) AS "${TOTAL}"`] : [];
   const childPages = children.map((child, i) => {
     const page = [`'${ROWS}', page."${ROWS}"`, ...(child.query.counted ? [`'${TOTAL}', counted."${TOTAL}"`] : [])];
-    const joined = pageJoin(child.source, child.query, [ofParent(child.parentKey)], 'LATERAL ');
+    const joined = pageJoin(child.source, child.query, [ofParent(child.parentKey)], 'LATERAL ', ''); // gated around it
     const pages = `json_object_agg(parent.id, json_build_object(${page.join(', ')}))`;
-    return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}) AS "${childColumn(i)}"`;
+    return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}${and(gate)}) AS "${childColumn(i)}"`;
   });
-  const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows) AS "${ROWS}"`;
-  return `WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])}) SELECT ${[rows, ...total, ...childPages].join(', ')}`;
+  const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)}) AS "${ROWS}"`;
+  return [`WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])})`, `SELECT ${[rows, ...total, ...childPages].join(', ')}${sizeOutput(gate)}`];
 }
 
 const PAGE = 'listPage';
@@ -121,13 +142,18 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const [output, joined, dates] = remembered(source, query, `pages by ${parentKey}`, () => [
-    outputOf(query),
-    `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ')} ORDER BY parent.position`,
-    datesRead(source.model, query.fields),
-  ]);
-  const sql = `SELECT ${output} FROM unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position) ${joined}`;
-  const found = await run(source.model, sql);
+  const parents = `unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position)`;
+  const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query.fields));
+  const measure = () =>
+    remembered(source, query, `measure by ${parentKey}`, () => `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`);
+  const list = measuredList(source, query, parentIds.length * query.page.size, () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`);
+  const found = await runMeasured(source.model, [list], (gate) => {
+    const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
+      outputOf(query),
+      `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
+    ]);
+    return [`SELECT ${output}${sizeOutput(gate)} FROM ${parents} ${joined}`];
+  });
   return found.map((row) => pageRowsOf<Row>(row, query.counted, dates));
 }
 
@@ -139,8 +165,8 @@ function outputOf(query: PageQuery): string {
  * The page's rows as one JSON array (null when there are none), with the COUNT beside it when counted;
  * both aggregates, so there is exactly one row. `lateral` when the lists depend on a parent row.
  */
-function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | ''): string {
-  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows) AS page`;
+function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | '', gate: Gate): string {
+  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows${where(gate)}) AS page`;
   if (!query.counted) return page;
   return `${lateral}(${countOf(source, extra)}) AS counted CROSS JOIN ${page}`;
 }
@@ -164,16 +190,52 @@ function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: Where
   const { model } = source;
   const columns = columnsOf(model, fields);
   const marked = (rank: string): Attribute[] => [...columns, [literal(rank), RANK]];
-  const scan = page.backward ? reversed(page.ordering) : page.ordering;
-  const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
-  const list = listWhere(source, extra);
-  const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
+  const { list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
   const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
-  const branches = [branch(model, marked(inScanOrder), [...list, ...between], scan, page.size + 1)];
+  const branches = [inPage(source, page, extra, marked(inScanOrder), page.size + 1)];
   if (start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
   if (end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
+}
+
+/** The scan of a page: the whole list's conditions, its order in the direction read, and the cursors it starts and ends at. */
+function scanOf(source: ListSource, page: PageQuery['page'], extra: WhereOptions[]) {
+  const scan = page.backward ? reversed(page.ordering) : page.ordering;
+  const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
+  return { list: listWhere(source, extra), scan, start, end };
+}
+
+/** The first `limit` rows of the page in scan order, between its cursors, with `attributes`. */
+function inPage(source: ListSource, page: PageQuery['page'], extra: WhereOptions[], attributes: Attribute[], limit: number): string {
+  const { list, scan, start, end } = scanOf(source, page, extra);
+  const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
+  return branch(source.model, attributes, [...list, ...between], scan, limit);
+}
+
+/**
+ * The bytes of text of the page's rows that go into an answer (not the one beyond it, nor those behind or
+ * beyond its cursors), as `alias`."listSize" (a scalar subquery without an alias): the same scan as the
+ * page's, reading sizes only (see textBytesSql).
+ */
+function pageBytes(source: ListSource, query: PageQuery, extra: WhereOptions[], alias: string): string {
+  const { model } = source;
+  const text = textColumnsOf(model, columnsOf(model, query.fields)).map((column) => quoterOf(model)(column.name));
+  const sizes = inPage(source, query.page, extra, [[literal(textBytesSql(text)), SIZE]], query.page.size);
+  return `(SELECT coalesce(sum(sizes."${SIZE}"), 0)::float8 AS "${SIZE}" FROM (${sizes}) AS sizes)${alias && ` AS ${alias}`}`;
+}
+
+/** Runs a statement of pages kept to the answer's budget (see measuredStatement). */
+async function runMeasured(model: ModelStatic<Model>, lists: MeasuredList[], write: (gate: Gate) => string[]): Promise<Record<string, unknown>[]> {
+  const statement = measuredStatement(lists, write);
+  const found = await run(model, statement.sql);
+  statement.check(found);
+  return found;
+}
+
+/** A list of a statement, as measuredStatement weighs it. */
+function measuredList(source: ListSource, query: PageQuery, rows: number, measure: () => string): MeasuredList {
+  return { model: source.model, columns: columnsOf(source.model, query.fields), rows, budget: source.budget, measure };
 }
 
 /** One SELECT of the model's table, written by Sequelize's query generator (quoting, operators, escaping). */

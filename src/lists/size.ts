@@ -1,3 +1,5 @@
+import { DataTypes, type Model, type ModelStatic } from 'sequelize';
+
 /**
  * Bytes of text a row carries into an answer: its strings in UTF-8 (a post's content, mostly) and, for every
  * value, its field name and the JSON around it. Numbers, dates and booleans count as a few bytes each. A few
@@ -10,4 +12,27 @@ export function textBytes(row: Record<string, unknown>): number {
     bytes += key.length + 4 + (typeof value === 'string' ? Buffer.byteLength(value) + 2 : 24);
   }
   return bytes;
+}
+
+/**
+ * The text columns among `columns`, each with the most bytes it can hold: 4 a character for a VARCHAR(n)
+ * (UTF-8), Infinity for TEXT, which the database does not bound.
+ */
+export function textColumnsOf(model: ModelStatic<Model>, columns: readonly string[]): { name: string; maxBytes: number }[] {
+  const attributes = model.getAttributes();
+  return columns.flatMap((name) => {
+    const type = attributes[name]!.type;
+    if (type instanceof DataTypes.STRING) return [{ name, maxBytes: 4 * ((type as unknown as { _length?: number })._length ?? 255) }];
+    if (type instanceof DataTypes.TEXT || type instanceof DataTypes.CITEXT) return [{ name, maxBytes: Infinity }];
+    return [];
+  });
+}
+
+/**
+ * SQL for the bytes of text a row holds in `columns` (quoted names): the sum of their octet_length, a lower
+ * bound of its textBytes. octet_length reads a stored value's size from its header: a long value kept out
+ * of line (TOAST) is neither fetched nor decompressed to be measured.
+ */
+export function textBytesSql(quotedColumns: readonly string[]): string {
+  return quotedColumns.length ? quotedColumns.map((column) => `coalesce(octet_length(${column}), 0)`).join(' + ') : '0';
 }

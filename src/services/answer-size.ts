@@ -1,5 +1,6 @@
 import type { Context } from '../context';
 import { AppError } from '../errors';
+import type { AnswerBudget } from '../lists';
 
 // Bytes of text handed to each request's answer so far, by its context (one per request, gone with it).
 const spent = new WeakMap<Context, number>();
@@ -19,4 +20,18 @@ export function spendOnAnswer(ctx: Context, bytes: number): void {
       limit,
     });
   }
+}
+
+/**
+ * The request's answer budget, for the statements that read its lists: what the answer may still take, and
+ * its refusal when a statement measures more than that before reading it (see runMeasured in lists/select.ts).
+ */
+export function answerBudget(ctx: Context): AnswerBudget {
+  return {
+    left: () => ctx.limits.maxResponseBytes - (spent.get(ctx) ?? 0),
+    refuse(bytes) {
+      spendOnAnswer(ctx, bytes);
+      throw new Error(`${bytes} bytes were refused but fit the answer`);
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { textBytes } from '../lists/size';
 import { AppError, shown, type FieldProblem } from '../errors';
 import { parseId } from '../ids';
 import { POST_LIST } from './lists';
-import { spendOnAnswer } from './answer-size';
+import { answerBudget, spendOnAnswer } from './answer-size';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
 
@@ -60,9 +60,9 @@ export function getAuthor(ctx: Context, post: PostRow, fields: readonly string[]
   return author.then((user) => user ?? Promise.reject(new Error(`post ${post.id} has no author ${post.authorId}`)));
 }
 
-/** The posts of a list request that the viewer may see. */
+/** The posts of a list request that the viewer may see; their statements keep to the request's answer budget. */
 function visiblePosts(ctx: Context, request: ListRequest): ListSource {
-  return { model: Post, scopes: [['visibleTo', ctx.viewer?.id ?? null]], where: request.where };
+  return { model: Post, scopes: [['visibleTo', ctx.viewer?.id ?? null]], where: request.where, budget: answerBudget(ctx) };
 }
 
 /**
