@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { onRequestHookHandler } from 'fastify';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -15,10 +16,11 @@ export function requestIdFor(given: string | string[] | undefined): string {
   return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
 }
 
-/** Gives every request an id (`res.locals.requestId`) and returns it in the `x-request-id` header. */
-export const assignRequestId: RequestHandler = (req, res, next) => {
-  const id = requestIdFor(req.headers[REQUEST_ID_HEADER]);
-  res.locals.requestId = id;
-  res.setHeader(REQUEST_ID_HEADER, id);
-  next();
+/** Fastify's `genReqId`: every request's `request.id`. */
+export const requestIdOf = (req: IncomingMessage): string => requestIdFor(req.headers[REQUEST_ID_HEADER]);
+
+/** Returns every request's id in the `x-request-id` header. */
+export const returnRequestId: onRequestHookHandler = (request, reply, done) => {
+  reply.header(REQUEST_ID_HEADER, request.id);
+  done();
 };
