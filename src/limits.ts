@@ -20,6 +20,15 @@ export interface Limits {
   /** logIn attempts per client address within the window (TOO_MANY_REQUESTS). */
   loginAttemptsPerClient: number;
   loginWindowSeconds: number;
+  // The HTTP layer (src/http): how long a connection may dawdle, and how many there may be.
+  /** A client has this long to send a request's headers, or to send anything on a new connection (HTTP 408). */
+  headersTimeoutMs: number;
+  /** A client has this long to send a whole request, body included (HTTP 408). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long without a request. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at once; connections past it are closed as they arrive. */
+  maxConnections: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -31,6 +40,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   loginAttemptsPerEmail: 5,
   loginAttemptsPerClient: 20,
   loginWindowSeconds: 15 * 60,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Longer than the idle timeout of the load balancers in front (AWS ALB: 60 s), so the balancer, not the
+  // server, closes an idle connection; else it may send a request on a connection the server just closed.
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1000,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -43,5 +58,9 @@ export function limitsOf(config: Config): Limits {
     loginAttemptsPerEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
     loginAttemptsPerClient: config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
     loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
   };
 }

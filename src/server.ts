@@ -66,6 +66,15 @@ export async function createServer(deps: ServerDeps) {
     // A request arriving during the drain, on a connection already open, is answered (with Connection: close).
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Slow clients: Node closes (with a 408, see clientErrors) a connection whose headers, or whole request,
+    // take longer; it checks every connectionsCheckingInterval, 30 s by default, too coarse for these bounds.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     // `__proto__` and `constructor` keys stay plain data (JSON.parse never sets a prototype): GraphQL refuses
     // them as fields of no input with BAD_USER_INPUT naming them, rather than a bare 400 for the whole body.
     onProtoPoisoning: 'ignore',
@@ -73,6 +82,7 @@ export async function createServer(deps: ServerDeps) {
   });
   // The raw server: WebSocket upgrades (graphql-ws) will attach to its 'upgrade' event.
   const httpServer: http.Server = app.server;
+  httpServer.maxConnections = limits.maxConnections;
 
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
