@@ -23,6 +23,7 @@ import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
 import { fastifyTrustProxy, type TrustProxy } from './http/client';
+import { answerClientError } from './http/client-errors';
 import { drain } from './http/drain';
 import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
@@ -66,7 +67,7 @@ export async function createServer(deps: ServerDeps) {
     // A request arriving during the drain, on a connection already open, is answered (with Connection: close).
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
-    // Slow clients: Node closes (with a 408, see clientErrors) a connection whose headers, or whole request,
+    // Slow clients: Node closes (with a 408, see answerClientError) a connection whose headers, or whole request,
     // take longer; it checks every connectionsCheckingInterval, 30 s by default, too coarse for these bounds.
     http: {
       headersTimeout: limits.headersTimeoutMs,
@@ -74,6 +75,7 @@ export async function createServer(deps: ServerDeps) {
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
     requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: answerClientError,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // `__proto__` and `constructor` keys stay plain data (JSON.parse never sets a prototype): GraphQL refuses
     // them as fields of no input with BAD_USER_INPUT naming them, rather than a bare 400 for the whole body.
