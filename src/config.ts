@@ -80,6 +80,8 @@ export const environment = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.keepAliveTimeoutMs),
   /** Open connections at once; more are closed as they arrive. */
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxConnections),
+  /** IPv6 clients count as one per network of this prefix length (64: one subscriber's network). */
+  CLIENT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(DEFAULT_LIMITS.clientIpv6Prefix),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -29,6 +29,8 @@ export interface Limits {
   keepAliveTimeoutMs: number;
   /** Open connections at once; connections past it are closed as they arrive. */
   maxConnections: number;
+  /** IPv6 clients count as one per network of this many bits (src/http/client.ts). */
+  clientIpv6Prefix: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -46,6 +48,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   // server, closes an idle connection; else it may send a request on a connection the server just closed.
   keepAliveTimeoutMs: 65_000,
   maxConnections: 1000,
+  clientIpv6Prefix: 64,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -62,5 +65,6 @@ export function limitsOf(config: Config): Limits {
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: config.HTTP_MAX_CONNECTIONS,
+    clientIpv6Prefix: config.CLIENT_IPV6_PREFIX,
   };
 }

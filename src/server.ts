@@ -22,7 +22,7 @@ import { knownRootTypesRule } from './graphql/root-types';
 import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
-import { fastifyTrustProxy, type TrustProxy } from './http/client';
+import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
 import { answerClientError } from './http/client-errors';
 import { drain } from './http/drain';
 import { answerErrorsInJson } from './http/errors';
@@ -114,7 +114,7 @@ export async function createServer(deps: ServerDeps) {
   const metrics = new Metrics(deps.sequelize);
   const graphql = apolloHandler(apollo, async (request) => {
     try {
-      const origin = { clientAddress: request.ip, limits };
+      const origin = { clientAddress: clientKey(request.ip, limits.clientIpv6Prefix), limits };
       return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin);
     } catch (error) {
       throw toContextError(error);
