@@ -82,6 +82,12 @@ export const environment = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxConnections),
   /** IPv6 clients count as one per network of this prefix length (64: one subscriber's network). */
   CLIENT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(DEFAULT_LIMITS.clientIpv6Prefix),
+  /** Requests per client (CLIENT_IPV6_PREFIX says who that is) in each window, per instance; then 429. */
+  CLIENT_MAX_REQUESTS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsPerClient),
+  /** The window of that count. */
+  CLIENT_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestWindowSeconds),
+  /** Requests of one client being served at once, per instance; more are refused with 429. */
+  CLIENT_MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsInFlightPerClient),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

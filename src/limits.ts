@@ -31,6 +31,11 @@ export interface Limits {
   maxConnections: number;
   /** IPv6 clients count as one per network of this many bits (src/http/client.ts). */
   clientIpv6Prefix: number;
+  /** Requests per client within requestWindowSeconds, health and metrics aside (HTTP 429 TOO_MANY_REQUESTS). */
+  requestsPerClient: number;
+  requestWindowSeconds: number;
+  /** Requests of one client being served at once (HTTP 429 TOO_MANY_REQUESTS). */
+  requestsInFlightPerClient: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -49,6 +54,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   keepAliveTimeoutMs: 65_000,
   maxConnections: 1000,
   clientIpv6Prefix: 64,
+  // 50 a second on average, for one address that may be a whole office or school behind one NAT.
+  requestsPerClient: 3000,
+  requestWindowSeconds: 60,
+  // Half the default pool (DB_POOL_MAX 10): the other half stays for everyone else.
+  requestsInFlightPerClient: 5,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -66,5 +76,8 @@ export function limitsOf(config: Config): Limits {
     keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: config.HTTP_MAX_CONNECTIONS,
     clientIpv6Prefix: config.CLIENT_IPV6_PREFIX,
+    requestsPerClient: config.CLIENT_MAX_REQUESTS,
+    requestWindowSeconds: config.CLIENT_REQUEST_WINDOW_SECONDS,
+    requestsInFlightPerClient: config.CLIENT_MAX_REQUESTS_IN_FLIGHT,
   };
 }

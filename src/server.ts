@@ -24,6 +24,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
 import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
 import { answerClientError } from './http/client-errors';
+import { limitClients } from './http/client-limits';
 import { drain } from './http/drain';
 import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
@@ -131,7 +132,7 @@ export async function createServer(deps: ServerDeps) {
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
     exposeHeadRoute: false,
-    onRequest: [traceRequests(deps.logger ?? processLogger, metrics), requireUtf8],
+    onRequest: [traceRequests(deps.logger ?? processLogger, metrics), limitClients(limits), requireUtf8],
     preParsing: decodeBody,
     preValidation: limitJsonNesting,
     handler: (request, reply) => {
