@@ -25,7 +25,7 @@ import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
 import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
 import { answerClientError } from './http/client-errors';
 import { limitClients } from './http/client-limits';
-import { drain } from './http/drain';
+import { Drain } from './http/drain';
 import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
 import { limitJsonNesting, refuseMethod, requireUtf8 } from './http/guards';
@@ -65,7 +65,7 @@ export async function createServer(deps: ServerDeps) {
     genReqId: requestIdOf,
     // Requests are logged once each, by traceRequests, in the project's own line.
     logger: false,
-    // A request arriving during the drain, on a connection already open, is answered (with Connection: close).
+    // Fastify closes only once the drain (src/http/drain.ts) is over; until then every request is answered.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
     // Slow clients: Node closes (with a 408, see answerClientError) a connection whose headers, or whole request,
@@ -86,6 +86,7 @@ export async function createServer(deps: ServerDeps) {
   // The raw server: WebSocket upgrades (graphql-ws) will attach to its 'upgrade' event.
   const httpServer: http.Server = app.server;
   httpServer.maxConnections = limits.maxConnections;
+  const drain = new Drain(httpServer);
 
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
@@ -124,6 +125,7 @@ export async function createServer(deps: ServerDeps) {
 
   // CORS (@fastify/cors) registers here, before the routes; its preflight then replaces the OPTIONS refusal below.
   app.addHook('onRequest', returnRequestId);
+  app.addHook('onRequest', drain.closeAfterAnswer);
   parseBodies(app);
   app.get('/metrics', metrics.handler);
   app.register(healthRoutes(deps.sequelize));
@@ -156,7 +158,7 @@ export async function createServer(deps: ServerDeps) {
           const address = httpServer.address() as AddressInfo;
           const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const stop = async () => {
-            await drain(app, httpServer, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+            await drain.run(app, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
             await apollo.stop();
           };
           resolve({ url: `http://${shown}:${address.port}${GRAPHQL_PATH}`, stop });

@@ -17,6 +17,12 @@ class RequestTrace implements RequestScope {
   operation: string | null | undefined = undefined;
   variables: unknown = undefined;
   errors: string[] = [];
+  /**
+   * The answer's last byte was handed to the connection. Node emits 'finish' also for an answer whose
+   * connection was destroyed under it (the shutdown's grace ran out), and at 'close' writableFinished is true
+   * either way: the connection, still open at 'finish', says which.
+   */
+  sent = false;
 
   constructor(
     readonly id: string,
@@ -70,7 +76,7 @@ const MAX_LOGGED_NAME = 100;
 function finish(trace: RequestTrace, req: IncomingMessage, res: ServerResponse, logger: Logger, metrics: Metrics): void {
   const status = res.statusCode;
   if (!trace.graphql && status < 400) return; // not a GraphQL request (e.g. the landing page)
-  const aborted = !res.writableFinished;
+  const aborted = !trace.sent;
   const codes = trace.errors.length ? [...new Set(trace.errors)] : status >= 400 ? [`HTTP_${status}`] : [];
   const errors = aborted ? [...codes, 'ABORTED'] : codes;
   const milliseconds = performance.now() - trace.start;
@@ -104,6 +110,8 @@ export function traceRequests(logger: Logger, metrics: Metrics): onRequestHookHa
   return (request, reply, done) => {
     const trace = new RequestTrace(request.id, performance.now());
     traces.set(request, trace);
+    const { socket } = request.raw;
+    reply.raw.once('finish', () => (trace.sent = !socket.destroyed));
     reply.raw.once('close', () => finish(trace, request.raw, reply.raw, logger, metrics));
     done();
   };

@@ -75,6 +75,21 @@ export async function trickle(connection: RawConnection, text: string, everyMs: 
   }
 }
 
+/** Reads a paused connection one chunk (at most 64 KB) every `everyMs` until the server closes it. */
+export async function readSlowly(connection: RawConnection, everyMs: number): Promise<void> {
+  const { socket } = connection;
+  while (!connection.isClosed()) {
+    const chunk = new Promise((resolve) => {
+      socket.once('data', resolve);
+      socket.once('close', resolve);
+    });
+    socket.resume();
+    await chunk;
+    socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 /** The status and JSON body of the one answer a raw connection received. */
 export function parseRawAnswer(raw: string): { status: number; headers: Record<string, string>; json?: RawResponse['json'] } {
   const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
