@@ -14,7 +14,7 @@ import { executableSchema, type Resolvers } from './graphql/schema';
 import { healthRoutes } from './health';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
-import { requestIdOf, returnRequestId } from './observe/request-id';
+import { requestIdOf } from './observe/request-id';
 import { inRequestScope, tracePlugin, traceRequests } from './observe/requests';
 import { costLimitPlugin } from './graphql/cost';
 import { operationLimitRules } from './graphql/limits';
@@ -26,6 +26,7 @@ import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
 import { answerClientError } from './http/client-errors';
 import { limitClients } from './http/client-limits';
 import { Drain } from './http/drain';
+import { answerHeaders } from './http/headers';
 import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
 import { limitJsonNesting, refuseMethod, requireUtf8 } from './http/guards';
@@ -124,7 +125,7 @@ export async function createServer(deps: ServerDeps) {
   });
 
   // CORS (@fastify/cors) registers here, before the routes; its preflight then replaces the OPTIONS refusal below.
-  app.addHook('onRequest', returnRequestId);
+  app.addHook('onRequest', answerHeaders);
   app.addHook('onRequest', drain.closeAfterAnswer);
   parseBodies(app);
   app.get('/metrics', metrics.handler);

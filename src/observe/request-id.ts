@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { onRequestHookHandler } from 'fastify';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -18,9 +17,3 @@ export function requestIdFor(given: string | string[] | undefined): string {
 
 /** Fastify's `genReqId`: every request's `request.id`. */
 export const requestIdOf = (req: IncomingMessage): string => requestIdFor(req.headers[REQUEST_ID_HEADER]);
-
-/** Returns every request's id in the `x-request-id` header. */
-export const returnRequestId: onRequestHookHandler = (request, reply, done) => {
-  reply.header(REQUEST_ID_HEADER, request.id);
-  done();
-};
