@@ -60,3 +60,13 @@ describe('requests in flight per client', () => {
     for (const connection of held) connection.socket.destroy();
   });
 });
+
+describe('TRUST_PROXY as a number of hops', () => {
+  const api = useServer({ limits: { requestsPerClient: 1 }, trustProxy: 1 });
+
+  it('takes the client from X-Forwarded-For, one hop back', async () => {
+    expect((await from(api.url, '192.0.2.1')).status).toBe(200);
+    expect((await from(api.url, '192.0.2.2')).status).toBe(200);
+    expect((await from(api.url, '192.0.2.1')).status).toBe(429);
+  });
+});

@@ -54,3 +54,13 @@ describe('refusals made by Node before the request reaches the server code', () 
     expectRefusal(parseRawAnswer(connection.received()), 408, 'REQUEST_TIMEOUT');
   });
 });
+
+describe('what Node lets through', () => {
+  it('answers a request whose Host header is no host name (the query string is all the server reads of the URL)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await exchange(
+      `POST /graphql?x=1 HTTP/1.1\r\nHost: a b\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect({ status: answer.status, json: answer.json }).toEqual({ status: 200, json: { data: { __typename: 'Query' } } });
+  });
+});
