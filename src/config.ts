@@ -95,6 +95,23 @@ export const environment = z.object({
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().default(DEFAULT_LIMITS.passwordHashConcurrency),
   /** Password hashes that may wait for their turn; more are refused with SERVICE_UNAVAILABLE. */
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.passwordHashQueue),
+  // The HTTP layer: slow clients and open connections (src/limits.ts says what each one counts).
+  /** A client has this long to send a request's headers (or anything, on a new connection); then 408. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.headersTimeoutMs),
+  /** A client has this long to send a whole request, body included; then 408. At least HTTP_HEADERS_TIMEOUT_MS. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestTimeoutMs),
+  /** An idle keep-alive connection is closed after this long; keep it above the load balancer's idle timeout. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.keepAliveTimeoutMs),
+  /** Open connections at once; more are closed as they arrive. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxConnections),
+  /** IPv6 clients count as one per network of this prefix length (64: one subscriber's network). */
+  CLIENT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(DEFAULT_LIMITS.clientIpv6Prefix),
+  /** Requests per client (CLIENT_IPV6_PREFIX says who that is) in each window, per instance; then 429. */
+  CLIENT_MAX_REQUESTS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsPerClient),
+  /** The window of that count. */
+  CLIENT_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestWindowSeconds),
+  /** Requests of one client being served at once, per instance; more are refused with 429. */
+  CLIENT_MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsInFlightPerClient),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -14,7 +14,10 @@ export interface Context {
   loaders: Loaders;
   /** How long a new sign-in token lives. */
   tokenTtlSeconds: number;
-  /** The address the request came from (behind a trusted proxy, the one it forwarded for). */
+  /**
+   * Who the client is, as every per-client limit counts it: the address the request came from (behind a
+   * trusted proxy, the one it forwarded for), IPv6 grouped by network (src/http/client.ts clientKey).
+   */
   clientAddress: string;
   limits: Limits;
 }

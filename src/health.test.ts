@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import express from 'express';
+import net, { type AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import { Sequelize } from 'sequelize';
 import { migrations } from '../migrations';
 import { healthRoutes } from './health';
@@ -16,19 +16,19 @@ async function get(url: string) {
 
 /** Serves only the health routes over `sequelize` on a loopback port, for databases the server is not using. */
 async function withHealthRoutes<T>(sequelize: Sequelize, readyTimeoutMs: number, work: (base: string) => Promise<T>): Promise<T> {
-  const server = express().use(healthRoutes(sequelize, readyTimeoutMs)).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const app = Fastify().register(healthRoutes(sequelize, readyTimeoutMs));
+  await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    return await work(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return await work(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await app.close();
     await sequelize.close();
   }
 }
 
 /** A port nothing listens on: one the system just handed out and that was closed again. */
 async function closedPort(): Promise<number> {
-  const probe = express().listen(0, '127.0.0.1');
+  const probe = net.createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => probe.once('listening', resolve));
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));

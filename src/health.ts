@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import { pendingMigrations } from './db/migrator';
 
@@ -28,8 +28,8 @@ async function notReadyBecause(sequelize: Sequelize, timeoutMs: number): Promise
   }
 }
 
-function send(res: Response, status: number, body: object): void {
-  res.status(status).set('cache-control', 'no-store').json(body);
+function send(reply: FastifyReply, status: number, body: object): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').send(body);
 }
 
 /**
@@ -37,12 +37,13 @@ function send(res: Response, status: number, body: object): void {
  * database outage does not get the process restarted). GET /readyz: the database answers within
  * READY_TIMEOUT_MS and every migration is applied (a readiness probe: 503 until then).
  */
-export function healthRoutes(sequelize: Sequelize, readyTimeoutMs = READY_TIMEOUT_MS): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
-  router.get('/readyz', async (_req, res) => {
-    const problem = await notReadyBecause(sequelize, readyTimeoutMs);
-    send(res, problem ? 503 : 200, problem ? { status: 'not ready', ...problem } : { status: 'ready' });
-  });
-  return router;
+export function healthRoutes(sequelize: Sequelize, readyTimeoutMs = READY_TIMEOUT_MS): FastifyPluginCallback {
+  return (app, _options, done) => {
+    app.get('/healthz', (_request, reply) => send(reply, 200, { status: 'ok' }));
+    app.get('/readyz', async (_request, reply) => {
+      const problem = await notReadyBecause(sequelize, readyTimeoutMs);
+      return send(reply, problem ? 503 : 200, problem ? { status: 'not ready', ...problem } : { status: 'ready' });
+    });
+    done();
+  };
 }

@@ -2,12 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import Fastify from 'fastify';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
-import { explorerRoutes } from './explorer';
+import { explorerAssets, prefersHtml, sendExplorerPage } from './explorer';
 import { compiledExecution } from './graphql/executor';
 import { faultStatusPlugin } from './graphql/fault-status';
 import { formatError, toContextError } from './graphql/format-error';
@@ -16,17 +14,24 @@ import { executableSchema, type Resolvers } from './graphql/schema';
 import { healthRoutes } from './health';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
-import { assignRequestId } from './observe/request-id';
-import { tracePlugin, traceRequests } from './observe/requests';
+import { requestIdOf } from './observe/request-id';
+import { inRequestScope, tracePlugin, traceRequests } from './observe/requests';
 import { costLimitPlugin } from './graphql/cost';
-import { answerSizePlugin } from './graphql/answer-size'; // [documents]
-import { documentStore, refuseLongDocument } from './graphql/documents'; // [documents]
+import { answerSizePlugin } from './graphql/answer-size';
+import { documentStore, refuseLongDocument } from './graphql/documents';
 import { operationLimitRules } from './graphql/limits';
 import { knownRootTypesRule } from './graphql/root-types';
 import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
+import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
+import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
+import { answerClientError } from './http/client-errors';
+import { limitClients } from './http/client-limits';
+import { Drain } from './http/drain';
+import { answerHeaders } from './http/headers';
 import { answerErrorsInJson } from './http/errors';
-import { allowGraphQLMethods, limitJsonNesting, requireUtf8 } from './http/guards';
+import { apolloHandler } from './http/graphql';
+import { limitJsonNesting, refuseMethod, requireUtf8 } from './http/guards';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -42,8 +47,8 @@ export interface ServerDeps {
   logger?: Logger;
   /** Request limits; any left out keep their defaults (src/limits.ts). */
   limits?: Partial<Limits>;
-  /** Express's `trust proxy`: whom to believe about X-Forwarded-For; by default no one (the socket's address). */
-  trustProxy?: boolean | number | string;
+  /** Fastify's `trustProxy`: whom to believe about X-Forwarded-For; by default no one (the socket's address). */
+  trustProxy?: TrustProxy;
 }
 
 export interface RunningServer {
@@ -51,17 +56,41 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Documented in the README: larger request bodies are refused. */
-export const BODY_LIMIT = '100kb';
+const GRAPHQL_PATH = '/graphql';
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
-/** The HTTP server with Apollo mounted at /graphql; `listen` starts it (port 0 picks a free one). */
+/** The HTTP server (Fastify) with Apollo at /graphql; `listen` starts it (port 0 picks a free one). */
 export async function createServer(deps: ServerDeps) {
-  const app = express();
-  app.set('trust proxy', deps.trustProxy ?? false);
-  // An ETag would hash every answer, and no GraphQL client revalidates a POST with it.
-  app.set('etag', false);
-  const httpServer = http.createServer(app);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const app = Fastify({
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    // Requests are logged once each, by traceRequests, in the project's own line.
+    logger: false,
+    // Fastify closes only once the drain (src/http/drain.ts) is over; until then every request is answered.
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Slow clients: Node closes (with a 408, see answerClientError) a connection whose headers, or whole request,
+    // take longer; it checks every connectionsCheckingInterval, 30 s by default, too coarse for these bounds.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: answerClientError,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // `__proto__` and `constructor` keys stay plain data (JSON.parse never sets a prototype): GraphQL refuses
+    // them as fields of no input with BAD_USER_INPUT naming them, rather than a bare 400 for the whole body.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+  });
+  // The raw server: WebSocket upgrades (graphql-ws) will attach to its 'upgrade' event.
+  const httpServer: http.Server = app.server;
+  httpServer.maxConnections = limits.maxConnections;
+  const drain = new Drain(httpServer);
+
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
     formatError: deps.production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
@@ -69,17 +98,16 @@ export async function createServer(deps: ServerDeps) {
     includeStacktraceInErrorResponses: !deps.production,
     // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
     parseOptions: { maxTokens: limits.maxTokens },
-    documentStore: documentStore(limits), // [documents] parsed documents kept by what they weigh (src/graphql/documents.ts)
+    documentStore: documentStore(limits), // parsed documents kept by what they weigh (src/graphql/documents.ts)
     validationRules: [knownRootTypesRule, ...operationLimitRules(limits)],
     // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
     // the server and kill the process with the signal again before the pool is closed.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.shutdownGraceMs }),
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(limits.maxCost),
-      answerSizePlugin, // [documents] an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
+      answerSizePlugin, // an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
       // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
       // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
       ApolloServerPluginCacheControlDisabled(),
@@ -91,40 +119,58 @@ export async function createServer(deps: ServerDeps) {
   await apollo.start();
 
   const metrics = new Metrics(deps.sequelize);
-  app.use(assignRequestId);
+  const graphql = apolloHandler(apollo, async (request) => {
+    try {
+      refuseLongDocument(
+        request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query,
+        limits,
+      );
+      const origin = { clientAddress: clientKey(request.ip, limits.clientIpv6Prefix), limits };
+      return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin);
+    } catch (error) {
+      throw toContextError(error);
+    }
+  });
+
+  // CORS (@fastify/cors) registers here, before the routes; its preflight then replaces the OPTIONS refusal below.
+  app.addHook('onRequest', answerHeaders);
+  app.addHook('onRequest', drain.closeAfterAnswer);
+  parseBodies(app);
   app.get('/metrics', metrics.handler);
-  app.use(healthRoutes(deps.sequelize));
-  // Before the explorer's routes, whose router would answer OPTIONS /graphql itself.
-  app.use('/graphql', allowGraphQLMethods);
-  if (deps.explorer) app.use(explorerRoutes());
-  app.use(
-    '/graphql',
-    traceRequests(deps.logger ?? processLogger, metrics),
-    requireUtf8,
-    express.json({ limit: BODY_LIMIT }),
-    limitJsonNesting,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          refuseLongDocument(req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query, limits); // [documents]
-          const origin = { clientAddress: req.ip ?? 'unknown', limits };
-          return await buildContext(deps.sequelize, deps.tokenTtlSeconds, req.headers.authorization, origin);
-        } catch (error) {
-          throw toContextError(error);
-        }
-      },
-    }),
-  );
-  answerErrorsInJson(app); // last: after every route
+  app.register(healthRoutes(deps.sequelize));
+  if (deps.explorer) app.register(explorerAssets);
+  app.route({
+    method: ['GET', 'POST'],
+    url: GRAPHQL_PATH,
+    exposeHeadRoute: false,
+    onRequest: [traceRequests(deps.logger ?? processLogger, metrics), limitClients(limits), requireUtf8],
+    preParsing: decodeBody,
+    preValidation: limitJsonNesting,
+    handler: (request, reply) => {
+      if (deps.explorer && prefersHtml(request)) return sendExplorerPage(reply);
+      // GraphQL runs in the request's scope (SQL statements counted, log lines with its id).
+      return inRequestScope(request, () => graphql(request, reply));
+    },
+  });
+  app.route({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'], url: GRAPHQL_PATH, onRequest: refuseMethod, handler: () => undefined });
+  answerErrorsInJson(app, GRAPHQL_PATH);
+  await app.ready();
 
   return {
+    /** The raw HTTP server, for what plugs in beside Fastify (WebSocket upgrades). */
+    httpServer,
     listen(port: number, host?: string): Promise<RunningServer> {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
+        // Node's own listen: with no host, every interface, dual-stack (Fastify's would pick localhost).
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
           const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({ url: `http://${shown}:${address.port}/graphql`, stop: () => apollo.stop() });
+          const stop = async () => {
+            await drain.run(app, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+            await apollo.stop();
+          };
+          resolve({ url: `http://${shown}:${address.port}${GRAPHQL_PATH}`, stop });
         });
       });
     },

@@ -4,9 +4,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { embeddedUrl } from './db/embedded-postgres';
 import { testDatabaseUrl } from './test/database';
-import { aPublishedPost, aSignedInUser } from './test/factories';
+import { aPublishedPost, aSignedInUser, aUser } from './test/factories';
 import { blockedBackends, outsideClient, waitFor } from './test/faults';
 import { spawnTypeScript, type Spawned } from './test/spawn';
+import { openConnection, readSlowly } from './test/http';
 import { sendGraphQL } from './test/server';
 
 interface Served extends Spawned {
@@ -96,6 +97,37 @@ describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
       served.child.kill('SIGKILL');
       await lockHolder.end().catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('on SIGTERM with a large answer being read slowly, the server process', () => {
+  it('writes the whole answer before it exits 0, and logs it as ok', async () => {
+    const author = await aUser();
+    for (let i = 0; i < 100; i += 1) await aPublishedPost(author, { content: `${i} `.padEnd(45_000, 'x') });
+    const served = await startServerProcess({ DATABASE_URL: testDatabaseUrl(), SHUTDOWN_GRACE_MS: '20000' });
+    try {
+      // About 9 MB: more than the kernel's buffers on loopback hold, so most of it waits in the server.
+      const body = JSON.stringify({ query: '{ a: posts(first: 100) { nodes { content } } b: posts(first: 100) { nodes { content } } }' });
+      const connection = await openConnection(served.url);
+      connection.socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await new Promise<void>((resolve) => connection.socket.once('data', () => resolve()));
+      connection.socket.pause();
+      served.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await readSlowly(connection, 5);
+
+      const raw = connection.received();
+      const length = Number(/content-length: (\d+)/i.exec(raw)?.[1]);
+      const answer = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+      expect(length).toBeGreaterThan(8_000_000);
+      expect(answer.length).toBe(length);
+      expect((JSON.parse(answer) as { data: { b: { nodes: unknown[] } } }).data.b.nodes).toHaveLength(100);
+      expect(await served.exit).toBe(0);
+      const logged = served.lines.map((line) => JSON.parse(line) as { msg: string; outcome?: string }).filter((line) => line.msg === 'graphql request');
+      expect(logged.map((line) => line.outcome)).toEqual(['ok']);
+    } finally {
+      served.child.kill('SIGKILL');
     }
   });
 });

@@ -1,4 +1,6 @@
+import { loadConfig } from '../config';
 import { connectDatabase, isTransactionControl } from '../db/database';
+import { limitsOf } from '../limits';
 import { createServer } from '../server';
 import { startFloor } from './floor';
 import { naiveResolvers } from './naive';
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
       if (!isTransactionControl(sql)) statements += 1;
     });
     const resolvers = target === 'naive' ? naiveResolvers : undefined;
-    const server = await createServer({ sequelize: db.sequelize, production: true, tokenTtlSeconds: 3600, resolvers });
+    // The per-client limits as the environment sets them (targets.ts: the load is one client).
+    const limits = limitsOf(loadConfig());
+    const server = await createServer({ sequelize: db.sequelize, production: true, tokenTtlSeconds: 3600, resolvers, limits });
     running = await server.listen(0, '127.0.0.1');
   }
   const send = (message: TargetMessage) => process.send!(message);

@@ -19,11 +19,21 @@ export interface Target {
  */
 export const NODE_FLAGS = ['--max-semi-space-size=32'];
 
+/**
+ * The benchmark's load comes from one loopback address, one client to the per-client limits (README,
+ * "Security and limits"): every target is told, through the documented variables, to take all of it.
+ */
+export const BENCH_CLIENT_LIMITS = { CLIENT_MAX_REQUESTS: '1000000000', CLIENT_MAX_REQUESTS_IN_FLIGHT: '100000' };
+
 /** Starts a target in a child process (see serve.ts) and waits until it listens; `profileDir` turns on --cpu-prof. */
 export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv, profileDir?: string): Promise<Target> {
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   const execArgv = [...NODE_FLAGS, ...profiling];
-  const child = fork(path.join(__dirname, 'serve.js'), [name], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'serve.js'), [name], {
+    env: { ...env, ...BENCH_CLIENT_LIMITS },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await nextMessage(child);
   if (ready.type !== 'ready') throw new Error(`${name} did not start`);
   // One question at a time: replies carry no id, so overlapping questions could take each other's answers.

@@ -1,4 +1,6 @@
-import express, { type Request } from 'express';
+import fs from 'node:fs';
+import accepts from 'accepts';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { type Asset } from './assets';
 import { CONTENT_SECURITY_POLICY, explorerPage, pageAssets } from './page';
 
@@ -13,25 +15,18 @@ const A_YEAR = 365 * 24 * 3600;
  * Apollo's rule for its landing page: a GET whose Accept header prefers HTML to every GraphQL answer type.
  * Anything else (Accept: application/json, a missing Accept, queries over GET) stays Apollo's.
  */
-function prefersHtml(req: Request): boolean {
+export function prefersHtml(request: FastifyRequest): boolean {
   return (
-    req.method === 'GET' &&
-    req.headers.accept !== undefined &&
-    req.accepts(['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html']) === 'text/html'
+    request.method === 'GET' &&
+    request.headers.accept !== undefined &&
+    accepts(request.raw).type(['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html']) === 'text/html'
   );
 }
 
-/**
- * GraphiQL at GET /graphql for browsers, with every file it needs from this server; mount it before Apollo,
- * which would otherwise answer everything under /graphql.
- */
-export function explorerRoutes(): express.Router {
-  const router = express.Router();
-  const assets = new Map(pageAssets.map((asset) => [asset.url, asset]));
-
-  router.get('/graphql', (req, res, next) => {
-    if (!prefersHtml(req)) return next();
-    res.set({
+/** GraphiQL, for a browser's GET /graphql (the GraphQL route asks prefersHtml first). */
+export function sendExplorerPage(reply: FastifyReply): FastifyReply {
+  return reply
+    .headers({
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
@@ -39,22 +34,24 @@ export function explorerRoutes(): express.Router {
       // The page names its assets by version and digest: ask again each time, so an upgrade shows at once.
       'cache-control': 'no-cache',
       vary: 'accept',
-    });
-    res.send(explorerPage);
-  });
-
-  router.get(/^\/graphql\/explorer\//, (req, res, next) => {
-    const asset = assets.get(req.path);
-    if (!asset) return next();
-    const headers = { 'content-type': CONTENT_TYPES[asset.type], 'x-content-type-options': 'nosniff' };
-    if (asset.file) {
-      res.sendFile(asset.file, { maxAge: A_YEAR * 1000, immutable: true, headers }, (error) => {
-        if (error) next(error);
-      });
-    } else {
-      res.set({ ...headers, 'cache-control': `public, max-age=${A_YEAR}, immutable` }).send(asset.body);
-    }
-  });
-
-  return router;
+    })
+    .send(explorerPage);
 }
+
+/** Every file the explorer page needs, from this server, under /graphql/explorer/; nothing else of the packages. */
+export const explorerAssets: FastifyPluginCallback = (app, _options, done) => {
+  const assets = new Map(pageAssets.map((asset) => [asset.url, asset]));
+  app.get('/graphql/explorer/*', (request, reply) => {
+    const asset = assets.get(request.url.split('?', 1)[0]!);
+    if (!asset) return reply.callNotFound();
+    return reply
+      .headers({
+        'content-type': CONTENT_TYPES[asset.type],
+        'x-content-type-options': 'nosniff',
+        // Versioned or digested URLs: a new file gets a new URL.
+        'cache-control': `public, max-age=${A_YEAR}, immutable`,
+      })
+      .send(asset.file ? fs.createReadStream(asset.file) : asset.body);
+  });
+  done();
+};

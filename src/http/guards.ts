@@ -1,25 +1,26 @@
-import type { RequestHandler } from 'express';
+import type { onRequestHookHandler, preValidationHookHandler } from 'fastify';
 import { sendError } from './respond';
 
-const METHODS = new Set(['GET', 'POST']);
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 
 /** GraphQL over HTTP is GET (queries) and POST; anything else is refused before the body is read. */
-export const allowGraphQLMethods: RequestHandler = (req, res, next) => {
-  if (METHODS.has(req.method)) return next();
-  sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported: send operations by POST, or queries by GET`, {
+export const refuseMethod: onRequestHookHandler = (request, reply, done) => {
+  sendError(reply, 405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported: send operations by POST, or queries by GET`, {
     headers: { allow: 'GET, POST' },
   });
+  done();
 };
 
 /**
- * Bodies are JSON in UTF-8 (as the GraphQL-over-HTTP spec says). The JSON parser would also decode
- * UTF-16 and UTF-32 and then fail on what it read with a misleading syntax error; say what is wrong.
+ * Bodies are JSON in UTF-8 (as the GraphQL-over-HTTP spec says); a body in UTF-16 or UTF-32 would fail
+ * with a misleading syntax error: say what is wrong, before the body is read.
  */
-export const requireUtf8: RequestHandler = (req, res, next) => {
-  const charset = CHARSET.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return next();
-  sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `charset "${charset}" is not supported: send UTF-8`);
+export const requireUtf8: onRequestHookHandler = (request, reply, done) => {
+  const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `charset "${charset}" is not supported: send UTF-8`);
+  }
+  done();
 };
 
 /** Deeper than any input of the schema needs (a filter nests 5 levels of AND/OR/NOT, two JSON levels each). */
@@ -41,7 +42,7 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
  * Refuses a body nesting deeper than MAX_JSON_DEPTH: GraphQL coerces variables recursively, and a
  * 100 KB body can nest ten thousand levels, enough to overflow the stack.
  */
-export const limitJsonNesting: RequestHandler = (req, res, next) => {
-  if (!nestsDeeperThan(req.body, MAX_JSON_DEPTH)) return next();
-  sendError(res, 400, 'BAD_REQUEST', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+export const limitJsonNesting: preValidationHookHandler = (request, reply, done) => {
+  if (nestsDeeperThan(request.body, MAX_JSON_DEPTH)) sendError(reply, 400, 'BAD_REQUEST', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  done();
 };

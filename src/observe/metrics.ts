@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
 
@@ -117,8 +117,8 @@ export class Metrics {
   }
 
   /** GET /metrics: the text format Prometheus scrapes. */
-  readonly handler: RequestHandler = async (_req, res) => {
-    res.setHeader('content-type', this.registry.contentType);
-    res.end(await this.registry.metrics());
+  readonly handler = async (_request: FastifyRequest, reply: FastifyReply): Promise<string> => {
+    reply.header('content-type', this.registry.contentType);
+    return this.registry.metrics();
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -15,10 +15,5 @@ export function requestIdFor(given: string | string[] | undefined): string {
   return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
 }
 
-/** Gives every request an id (`res.locals.requestId`) and returns it in the `x-request-id` header. */
-export const assignRequestId: RequestHandler = (req, res, next) => {
-  const id = requestIdFor(req.headers[REQUEST_ID_HEADER]);
-  res.locals.requestId = id;
-  res.setHeader(REQUEST_ID_HEADER, id);
-  next();
-};
+/** Fastify's `genReqId`: every request's `request.id`. */
+export const requestIdOf = (req: IncomingMessage): string => requestIdFor(req.headers[REQUEST_ID_HEADER]);

@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
-import type { RequestHandler } from 'express';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Logger } from '../logger';
 import { currentRequest, runInRequest, type RequestScope } from '../request-scope';
 import type { Metrics } from './metrics';
-import { requestIdFor } from './request-id';
 
 /** One GraphQL request as it goes: filled in by the middleware, the Apollo plugin and the SQL hooks. */
 class RequestTrace implements RequestScope {
@@ -18,6 +17,12 @@ class RequestTrace implements RequestScope {
   operation: string | null | undefined = undefined;
   variables: unknown = undefined;
   errors: string[] = [];
+  /**
+   * The answer's last byte was handed to the connection. Node emits 'finish' also for an answer whose
+   * connection was destroyed under it (the shutdown's grace ran out), and at 'close' writableFinished is true
+   * either way: the connection, still open at 'finish', says which.
+   */
+  sent = false;
 
   constructor(
     readonly id: string,
@@ -71,7 +76,9 @@ const MAX_LOGGED_NAME = 100;
 function finish(trace: RequestTrace, req: IncomingMessage, res: ServerResponse, logger: Logger, metrics: Metrics): void {
   const status = res.statusCode;
   if (!trace.graphql && status < 400) return; // not a GraphQL request (e.g. the landing page)
-  const errors = trace.errors.length ? [...new Set(trace.errors)] : status >= 400 ? [`HTTP_${status}`] : [];
+  const aborted = !trace.sent;
+  const codes = trace.errors.length ? [...new Set(trace.errors)] : status >= 400 ? [`HTTP_${status}`] : [];
+  const errors = aborted ? [...codes, 'ABORTED'] : codes;
   const milliseconds = performance.now() - trace.start;
   metrics.observe({ operation: trace.operation, seconds: milliseconds / 1000, statements: trace.statements, errors });
   if (!logger.isLevelEnabled('info')) return;
@@ -81,10 +88,11 @@ function finish(trace: RequestTrace, req: IncomingMessage, res: ServerResponse, 
       operation: trace.operation?.slice(0, MAX_LOGGED_NAME) ?? null,
       durationMs: Math.round(milliseconds * 10) / 10,
       statements: trace.statements,
-      outcome: errors.length ? 'error' : 'ok',
+      // An answer cut off before its last byte (the client left, or shutdown's grace ran out) is not `ok`.
+      outcome: aborted ? 'aborted' : errors.length ? 'error' : 'ok',
       ...(errors.length > 0 && { errors }),
       status,
-      ...(!res.writableFinished && { aborted: true }),
+      ...(aborted && { aborted: true }),
       // Variables and headers only when debugging; the logger redacts passwords, tokens and credentials.
       ...(logger.isLevelEnabled('debug') && { variables: trace.variables, headers: req.headers }),
     },
@@ -92,14 +100,28 @@ function finish(trace: RequestTrace, req: IncomingMessage, res: ServerResponse, 
   );
 }
 
+const traces = new WeakMap<FastifyRequest, RequestTrace>();
+
 /**
- * Middleware before the GraphQL endpoint: starts the clock, runs the rest of the request in its scope
- * (where SQL statements are counted), and logs the request once its answer is sent.
+ * Hook of the GraphQL route, before its body is read: starts the clock and logs the request once its
+ * answer is sent (or cut off).
  */
-export function traceRequests(logger: Logger, metrics: Metrics): RequestHandler {
-  return (req, res, next) => {
-    const trace = new RequestTrace((res.locals.requestId as string | undefined) ?? requestIdFor(undefined), performance.now());
-    res.once('close', () => finish(trace, req, res, logger, metrics));
-    runInRequest(trace, next);
+export function traceRequests(logger: Logger, metrics: Metrics): onRequestHookHandler {
+  return (request, reply, done) => {
+    const trace = new RequestTrace(request.id, performance.now());
+    traces.set(request, trace);
+    const { socket } = request.raw;
+    reply.raw.once('finish', () => (trace.sent = !socket.destroyed));
+    reply.raw.once('close', () => finish(trace, request.raw, reply.raw, logger, metrics));
+    done();
   };
+}
+
+/**
+ * Runs the GraphQL handler in the request's scope, where SQL statements are counted and log lines get the
+ * request id. Entered here, not in the hook: the body is read in the socket's async context, not the hook's.
+ */
+export function inRequestScope<T>(request: FastifyRequest, work: () => T): T {
+  const trace = traces.get(request);
+  return trace ? runInRequest(trace, work) : work();
 }

@@ -43,6 +43,13 @@ export interface TestClient {
   ): Promise<GraphQLResponse<Data>>;
 }
 
+/**
+ * Every request of the test suite comes from one loopback address, so to the per-client limits the whole
+ * suite is one client, sending requests by the dozen in parallel (races, pools, loads). The tests of those
+ * limits pass their own small values; the defaults (src/limits.ts) stay what production gets.
+ */
+export const TEST_CLIENT_LIMITS = { requestsPerClient: 1_000_000, requestsInFlightPerClient: 1000 } as const;
+
 /** Starts the real server on a free loopback port for this test file; it stops after the file's tests. */
 export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}): TestClient {
   let running: RunningServer | undefined;
@@ -60,6 +67,7 @@ export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}):
       tokenTtlSeconds: 3600,
       explorer: true,
       ...options,
+      limits: { ...TEST_CLIENT_LIMITS, ...options.limits },
     });
     running = await server.listen(0, '127.0.0.1');
     client.url = running.url;

@@ -17,7 +17,12 @@ export interface Spawned {
 
 /** Runs a TypeScript file of this package in a process of its own (ts-node, without type checking). */
 export function spawnTypeScript(file: string, args: string[], env: Record<string, string | undefined> = {}): Spawned {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(packageRoot, file), ...args], {
+  return spawnProcess(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(packageRoot, file), ...args], env, file);
+}
+
+/** Runs a command in the package's folder with `env` over the test's own, reading its stdout by lines. */
+export function spawnProcess(command: string, args: string[], env: Record<string, string | undefined> = {}, name = command): Spawned {
+  const child = spawn(command, args, {
     cwd: packageRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,9 +37,9 @@ export function spawnTypeScript(file: string, args: string[], env: Record<string
     lines,
     exit,
     async lineMatching(match, timeoutMs = 60_000) {
-      const died = exit.then((code) => Promise.reject(new Error(`${file} exited (${code}): ${stderr.join('')}`)));
+      const died = exit.then((code) => Promise.reject(new Error(`${name} exited (${code}): ${stderr.join('')}`)));
       died.catch(() => undefined);
-      await Promise.race([waitFor(`a line from ${file}`, () => lines.some(match), timeoutMs), died]);
+      await Promise.race([waitFor(`a line from ${name}`, () => lines.some(match), timeoutMs), died]);
       return lines.find(match)!;
     },
   };
