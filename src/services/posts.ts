@@ -16,7 +16,7 @@ import {
 import type { PageRows } from '../lists/connection';
 import { textBytes } from '../lists/size';
 import { AppError, shown, type FieldProblem } from '../errors';
-import { parseId } from '../ids';
+import { rowIdOf } from '../ids';
 import { POST_LIST } from './lists';
 import { answerBudget, spendOnAnswer } from './answer-size';
 import { problemsOf } from './validation';
@@ -41,8 +41,12 @@ function mayView(ctx: Context, post: PostRow): boolean {
 }
 
 /** A post the viewer may see, or null: a draft of someone else is indistinguishable from no post. */
-export async function getPost(ctx: Context, id: string): Promise<PostRow | null> {
-  const postId = parseId(id);
+export function getPost(ctx: Context, id: string): Promise<PostRow | null> {
+  return visiblePost(ctx, rowIdOf(id, 'Post'));
+}
+
+/** The post of a row id (null: none), when the viewer may see it; batched with the request's other reads. */
+export async function visiblePost(ctx: Context, postId: number | null): Promise<PostRow | null> {
   const post = postId === null ? null : await ctx.loaders.postById.load(postId);
   if (!post || !mayView(ctx, post)) return null;
   spendOnAnswer(ctx, textBytes(post));
@@ -163,7 +167,7 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
  */
 async function ownPost(ctx: Context, id: string, options: { includeDeleted: boolean }): Promise<Post> {
   const viewer = requireViewer(ctx);
-  const postId = parseId(id);
+  const postId = rowIdOf(id, 'Post');
   const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
   if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${shown(id)}`);
   if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${shown(id)} belongs to someone else`);
