@@ -2,6 +2,7 @@ import { Post } from '../db/models/post';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { useServer, type GraphQLResponse } from '../test/server';
 import { postId, userId } from '../test/ids';
+import { blockedBackends, outsideClient } from '../test/faults';
 
 const api = useServer();
 
@@ -190,8 +191,40 @@ describe('updatePost', () => {
     const post = await aDraft(user, { title: 'Original' });
     await api.gql(UPDATE, { input: { id: postId(post), title: 'First edit' } }, { token });
     const res = await api.gql(UPDATE, { input: { id: postId(post), title: 'Stale edit', expectedVersion: 0 } }, { token });
-    expect(res.errors![0]!.extensions.code).toBe('CONFLICT');
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
     expect((await Post.findByPk(post.id))!.title).toBe('First edit');
+  });
+
+  it('tells the version a post is at in a CONFLICT, so the client can merge and send its change again without a refetch', async () => {
+    const { user, token } = await aSignedInUser();
+    const post = await aDraft(user, { title: 'Original' });
+    for (const title of ['One', 'Two', 'Three']) await api.gql(UPDATE, { input: { id: postId(post), title } }, { token });
+    const stale = await api.gql(UPDATE, { input: { id: postId(post), content: 'mine', expectedVersion: 1 } }, { token });
+    const currentVersion = stale.errors![0]!.extensions.currentVersion;
+    expect(currentVersion).toBe(3);
+    const merged = await api.gql(UPDATE, { input: { id: postId(post), content: 'mine', expectedVersion: currentVersion } }, { token });
+    expect(merged.data!.updatePost.post).toMatchObject({ title: 'Three', version: 4 });
+  });
+
+  it('tells the current version too when the post changes between its read and its write', async () => {
+    const { user, token } = await aSignedInUser();
+    const post = await aDraft(user, { title: 'Original' });
+    const lockHolder = await outsideClient();
+    try {
+      await lockHolder.query('BEGIN');
+      await lockHolder.query('SELECT 1 FROM posts WHERE id = $1 FOR UPDATE', [post.id]);
+      // The update reads version 0, then waits for the lock to write; meanwhile someone else writes version 1.
+      const answer = api.gql(UPDATE, { input: { id: postId(post), title: 'Mine', expectedVersion: 0 } }, { token });
+      const [backend] = await blockedBackends(lockHolder);
+      expect(backend!.query).toMatch(/^UPDATE "posts"/);
+      await lockHolder.query(`UPDATE posts SET version = version + 1, title = 'Theirs' WHERE id = $1`, [post.id]);
+      await lockHolder.query('COMMIT');
+      const res = await answer;
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
+    } finally {
+      await lockHolder.end();
+    }
+    expect((await Post.findByPk(post.id))!.title).toBe('Theirs');
   });
 
   it("gives FORBIDDEN for someone else's published post and NOT_FOUND for their draft", async () => {

@@ -1,3 +1,4 @@
+import { OptimisticLockError } from 'sequelize';
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
@@ -174,18 +175,26 @@ async function ownPost(ctx: Context, id: string, options: { includeDeleted: bool
   return post;
 }
 
+/** CONFLICT for a post that is not at the version the client had: it says which it is at, so the client can merge without a refetch. */
+function changedMeanwhile(id: string, currentVersion: number, expectedVersion: number): AppError {
+  return new AppError('CONFLICT', `post ${shown(id)} is at version ${currentVersion}, not ${expectedVersion}`, undefined, { currentVersion });
+}
+
 export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<PostRow> {
   const post = await ownPost(ctx, input.id, { includeDeleted: false });
-  if (input.expectedVersion != null && input.expectedVersion !== post.version) {
-    throw new AppError('CONFLICT', `post ${shown(input.id)} is at version ${post.version}, not ${input.expectedVersion}`);
-  }
+  const expectedVersion = input.expectedVersion ?? post.version;
+  if (expectedVersion !== post.version) throw changedMeanwhile(input.id, post.version, expectedVersion);
   if (input.title != null) post.title = input.title;
   if (input.content !== undefined) post.content = input.content;
   if (input.published != null) post.published = input.published;
   const problems = [...contentProblems(ctx, input.content), ...(await problemsOf(post))];
   if (problems.length) throw AppError.badInput(problems);
-  // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
-  await post.save();
+  // `version: true` adds "AND version = n" to the UPDATE: a change committed since the post was read fails
+  // it; the version the post is at now is read again for the CONFLICT.
+  await post.save().catch(async (error: unknown) => {
+    const current = error instanceof OptimisticLockError ? await Post.findByPk(post.id, { paranoid: false, attributes: ['version'] }) : null;
+    throw current ? changedMeanwhile(input.id, current.version, expectedVersion) : error;
+  });
   return post.get({ plain: true });
 }
 
