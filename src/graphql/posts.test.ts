@@ -259,7 +259,7 @@ describe('deletePost and restorePost', () => {
     const { token } = await aSignedInUser();
     const post = await aPublishedPost(other);
     expect((await api.gql(DELETE, { id: postId(post) }, { token })).errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await api.gql(DELETE, { id: '424242' }, { token })).errors![0]!.extensions.code).toBe('NOT_FOUND');
+    expect((await api.gql(DELETE, { id: postId({ id: 424_242 }) }, { token })).errors![0]!.extensions.code).toBe('NOT_FOUND');
     expect(await Post.count()).toBe(1);
   });
 });

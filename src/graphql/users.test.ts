@@ -23,7 +23,7 @@ describe('user(id) and users', () => {
   });
 
   it('returns null for a user that does not exist', async () => {
-    expect((await api.gql(USER, { id: '12345' })).data).toEqual({ user: null });
+    expect((await api.gql(USER, { id: userId({ id: 12_345 }) })).data).toEqual({ user: null });
   });
 
   it('lists users by id ascending in pages, with totalCount', async () => {
