@@ -11,7 +11,7 @@ const api = useServer();
 
 const CONNECTIONS = 64;
 const SECONDS = 30;
-const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`;
+const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id databaseId } } }`;
 const FEED = `{ posts(first: 20) { nodes { id title author { name } } pageInfo { hasNextPage endCursor } } }`;
 const NESTED = `{ users(first: 5) { nodes { name posts(first: 3) { totalCount nodes { title } } } } }`;
 
@@ -42,7 +42,7 @@ describe('under sustained load', () => {
             return { ...request, body, headers: { ...request.headers, authorization: `Bearer ${token}` } };
           },
           onResponse: (status, body) => {
-            const id = status === 200 ? (JSON.parse(body) as GraphQLAnswer).data?.createPost?.post?.id : undefined;
+            const id = status === 200 ? (JSON.parse(body) as GraphQLAnswer).data?.createPost?.post?.databaseId : undefined;
             if (id) acknowledged.add(Number(id));
             else failed.push(`${status} ${body.slice(0, 300)}`);
           },
