@@ -100,7 +100,7 @@ describe('node and nodes (Relay global object identification)', () => {
     const { user, token } = await aSignedInUser();
     const created = await api.gql(`mutation { createPost(input: { title: "Hi", published: true }) { post { id author { id } } } }`, {}, { token });
     const { id, author } = created.data!.createPost.post as { id: string; author: { id: string } };
-    expect([id, author.id]).toEqual([postId({ id: Number((await Post.findOne({ raw: true }))!.id) }), userId(user)]);
+    expect([id, author.id]).toEqual([postId(await Post.findOne({ rejectOnEmpty: true })), userId(user)]);
     expect((await api.gql(POST, { id })).data!.post.id).toBe(id);
     expect((await api.gql(NODE, { id })).data!.node.id).toBe(id);
     expect((await api.gql(USER, { id: author.id })).data!.user.id).toBe(author.id);
