@@ -12,7 +12,7 @@ const SECONDS = 30;
 // The load comes from one loopback address, one client to the per-client limits: it is allowed all of it.
 const api = useServer({ limits: { requestsPerClient: 10_000_000, requestWindowSeconds: SECONDS, requestsInFlightPerClient: CONNECTIONS } });
 
-const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`;
+const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) { post { id databaseId } } }`;
 const FEED = `{ posts(first: 20) { nodes { id title author { name } } pageInfo { hasNextPage endCursor } } }`;
 const NESTED = `{ users(first: 5) { nodes { name posts(first: 3) { totalCount nodes { title } } } } }`;
 
@@ -43,7 +43,7 @@ describe('under sustained load', () => {
             return { ...request, body, headers: { ...request.headers, authorization: `Bearer ${token}` } };
           },
           onResponse: (status, body) => {
-            const id = status === 200 ? (JSON.parse(body) as GraphQLAnswer).data?.createPost?.post?.id : undefined;
+            const id = status === 200 ? (JSON.parse(body) as GraphQLAnswer).data?.createPost?.post?.databaseId : undefined;
             if (id) acknowledged.add(Number(id));
             else failed.push(`${status} ${body.slice(0, 300)}`);
           },

@@ -9,6 +9,7 @@ import { blockedBackends, outsideClient, waitFor } from './test/faults';
 import { spawnTypeScript, type Spawned } from './test/spawn';
 import { openConnection, readSlowly } from './test/http';
 import { sendGraphQL } from './test/server';
+import { globalId } from './ids';
 
 interface Served extends Spawned {
   url: string;
@@ -38,7 +39,7 @@ async function signalDuringRequest(served: Served, lockHolder: pg.Client, signal
   const inFlight = fetch(served.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: UPDATE, variables: { input: { id: String(postId), title: 'after' } } }),
+    body: JSON.stringify({ query: UPDATE, variables: { input: { id: globalId('Post', postId), title: 'after' } } }),
   });
   inFlight.catch(() => undefined);
   await blockedBackends(lockHolder);
@@ -89,8 +90,8 @@ describe('with its embedded PostgreSQL, on SIGTERM the server process', () => {
       await lockHolder.connect();
       const gql = async (query: string, token?: string) => (await sendGraphQL(served.url, { query }, { token })).answer.data!;
       const { token } = (await gql(`mutation { signUp(input: { email: "ada@example.com", password: "correct horse" }) { token } }`)).signUp;
-      const { id } = (await gql(`mutation { createPost(input: { title: "before" }) { post { id } } }`, token)).createPost.post;
-      await signalDuringRequest(served, lockHolder, 'SIGTERM', token, Number(id));
+      const { databaseId } = (await gql(`mutation { createPost(input: { title: "before" }) { post { databaseId } } }`, token)).createPost.post;
+      await signalDuringRequest(served, lockHolder, 'SIGTERM', token, Number(databaseId));
       // The database was stopped after the request finished, by the server itself.
       expect(fs.existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
     } finally {

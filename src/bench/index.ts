@@ -15,6 +15,7 @@ import { markdown, verdict, writeReport, type MemoryRun } from './report';
 import { randomNumbers, SEARCH_WORD, seedBenchmarkData } from './seed';
 import { startTarget, type Target } from './targets';
 import type { TargetName } from './serve';
+import { globalId } from '../ids';
 
 const USAGE = `npm run bench -- [--seconds 10] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
   [--operations postById,feed,nested,search,createPost] [--profile DIR (a CPU profile of each target, for Chrome DevTools)]`;
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     () =>
       JSON.stringify({ query: OPERATIONS[key].query, variables: variables() });
   const loads: Record<OperationKey, Load> = {
-    postById: { operation: 'postById', body: body('postById', () => ({ id: String(postIds[Math.floor(random() * postIds.length)]) })) },
+    postById: { operation: 'postById', body: body('postById', () => ({ id: globalId('Post', postIds[Math.floor(random() * postIds.length)]!) })) },
     feed: { operation: 'feed', body: body('feed') },
     nested: { operation: 'nested', body: body('nested') },
     search: { operation: 'search', body: body('search', () => ({ text: SEARCH_WORD })) },

@@ -2,6 +2,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { resolvers } from '../graphql/resolvers';
+import { rowIdOf } from '../ids';
 import type { Resolvers } from '../graphql/schema';
 
 /**
@@ -28,7 +29,7 @@ const countOf = (parent: object) => (parent as ReturnType<typeof connection>).co
 export const naiveResolvers: Resolvers = {
   ...resolvers,
   Query: {
-    post: (_, { id }) => Post.findOne({ where: { id: Number(id), published: true } }),
+    post: (_, { id }) => Post.findOne({ where: { id: rowIdOf(id, 'Post') ?? 0, published: true } }),
     posts: async (_, { first, where }) => {
       const filter: WhereOptions = where?.title?.contains ? { title: { [Op.iLike]: `%${where.title.contains}%` } } : {};
       return connection(await Post.findAll({ where: { published: true, ...filter }, order: newestFirst, limit: first ?? undefined }), () =>
@@ -43,7 +44,9 @@ export const naiveResolvers: Resolvers = {
         post: await Post.create({ title: input.title, content: input.content ?? null, published: input.published ?? false, authorId: ctx.viewer!.id }),
       })),
   },
+  // Ids are the same global ids as the real server's (resolvers.User.id / Post.id).
   User: {
+    ...resolvers.User,
     email: () => null,
     posts: async (user, { first }) =>
       connection(await Post.findAll({ where: { authorId: user.id, published: true }, order: newestFirst, limit: first ?? undefined }), () =>
@@ -51,6 +54,7 @@ export const naiveResolvers: Resolvers = {
       ),
   },
   Post: {
+    ...resolvers.Post,
     author: (post) => User.findByPk(post.authorId, { rejectOnEmpty: true }),
   },
   UserConnection: { totalCount: countOf },

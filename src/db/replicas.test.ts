@@ -13,6 +13,7 @@ import { User } from './models/user';
 import { migrateUp } from './migrator';
 import { inTransaction } from './transaction';
 import { sendGraphQL } from '../test/server';
+import { postId } from '../test/ids';
 
 /**
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
@@ -109,7 +110,7 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
 
     const { data, errors } = await gql(
       `mutation ($input: UpdatePostInput!) { updatePost(input: $input) { post { title content version author { name } } } }`,
-      { input: { id: String(post.id), expectedVersion: 0, content: 'edited' } },
+      { input: { id: postId(post), expectedVersion: 0, content: 'edited' } },
       token,
     );
 

@@ -6,6 +6,7 @@ import { outsideClient, poolOf, poolSettled, quietDroppedConnectionWarnings, wai
 import { useServer } from '../test/server';
 import { Post } from './models/post';
 import { inTransaction } from './transaction';
+import { postId } from '../test/ids';
 
 // Short timeouts, so the tests wait little; the outside client that holds locks has none.
 useDatabaseOptions({ poolMax: 3, statementTimeoutMs: 1000, idleInTransactionTimeoutMs: 500 });
@@ -41,7 +42,7 @@ describe('statement and idle-in-transaction timeouts', () => {
     try {
       await other.query('BEGIN');
       await other.query('SELECT 1 FROM posts WHERE id = $1 FOR UPDATE', [post.id]);
-      const res = await api.gql(UPDATE, { input: { id: String(post.id), title: 'changed' } }, { token });
+      const res = await api.gql(UPDATE, { input: { id: postId(post), title: 'changed' } }, { token });
       expect(res.status).toBe(503);
       expect(res.data ?? null).toBeNull();
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', retryable: true });
@@ -55,7 +56,7 @@ describe('statement and idle-in-transaction timeouts', () => {
     const after = await Post.findByPk(post.id, { rejectOnEmpty: true });
     expect([after.title, after.version]).toEqual(['original', post.version]);
     // The connection the cancelled statement ran on serves the next request.
-    const retried = await api.gql(UPDATE, { input: { id: String(post.id), title: 'changed' } }, { token });
+    const retried = await api.gql(UPDATE, { input: { id: postId(post), title: 'changed' } }, { token });
     expect(retried.data?.updatePost.post.title).toBe('changed');
   });
 
@@ -89,7 +90,7 @@ describe('statement and idle-in-transaction timeouts', () => {
     } finally {
       await other.end();
     }
-    const res = await api.gql(UPDATE, { input: { id: String(post.id), title: 'no longer blocked' } }, { token });
+    const res = await api.gql(UPDATE, { input: { id: postId(post), title: 'no longer blocked' } }, { token });
     expect(res.data?.updatePost.post.title).toBe('no longer blocked');
     // Ending the abandoned transaction now fails cleanly (its session is gone) and gives its slot back.
     const rollback = await abandoned.rollback().catch((caught: unknown) => caught);

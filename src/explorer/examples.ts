@@ -74,4 +74,19 @@ mutation CreatePost {
 `,
     headers: AUTHORIZATION_HINT,
   },
+  {
+    query: `# Any post or user again by its id alone (ids are
+# global: they name the type too). Paste an id from
+# another tab's answer into Variables.
+query Refetch($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Post { databaseId title version author { name } }
+    ... on User { databaseId name posts(first: 3) { nodes { id title } } }
+  }
+}
+`,
+    variables: '{\n  "id": "an id from an answer"\n}',
+  },
 ];

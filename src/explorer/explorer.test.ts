@@ -69,6 +69,8 @@ describe('the example tabs', () => {
     for (const tab of exampleTabs) {
       if (tab.headers) expect(tab.headers).toBe(AUTHORIZATION_HINT);
       const variables = tab.variables ? (JSON.parse(tab.variables) as Record<string, unknown>) : {};
+      // The Refetch tab reads again, by its id, the post the CreatePost tab made.
+      if (tab.query.includes('node(id: $id)')) variables.id = (answers.at(-1) as { createPost: { post: { id: string } } }).createPost.post.id;
       const answer = await client.gql(tab.query, variables, { token });
       expect({ query: tab.query, errors: answer.errors }).toEqual({ query: tab.query, errors: undefined });
       token ??= answer.data?.signUp?.token;
@@ -79,6 +81,7 @@ describe('the example tabs', () => {
       { posts: expect.objectContaining({ nodes: [expect.objectContaining({ title: 'GraphQL in practice' })] }) },
       { signUp: expect.objectContaining({ token: expect.any(String) }) },
       { createPost: { post: expect.objectContaining({ title: 'Hello', author: { name: 'Ada' } }) } },
+      { node: expect.objectContaining({ __typename: 'Post', id: answers[3]!.createPost.post.id, title: 'Hello', author: { name: 'Ada' } }) },
     ]);
   });
 });

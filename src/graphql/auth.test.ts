@@ -2,6 +2,7 @@ import { Session } from '../db/models/session';
 import { User } from '../db/models/user';
 import { aSignedInUser, aUser, PASSWORD } from '../test/factories';
 import { useServer } from '../test/server';
+import { userId } from '../test/ids';
 
 const api = useServer();
 
@@ -57,8 +58,8 @@ describe('logIn and logOut', () => {
   it('signs in with the right password, whatever the email case', async () => {
     const user = await aUser({ email: 'bob@example.com' });
     const res = await api.gql(LOG_IN, { input: { email: 'BOB@example.com', password: PASSWORD } });
-    expect(res.data!.logIn.user.id).toBe(String(user.id));
-    expect((await api.gql(VIEWER, {}, { token: res.data!.logIn.token })).data!.viewer.id).toBe(String(user.id));
+    expect(res.data!.logIn.user.id).toBe(userId(user));
+    expect((await api.gql(VIEWER, {}, { token: res.data!.logIn.token })).data!.viewer.id).toBe(userId(user));
   });
 
   it('gives the same UNAUTHENTICATED error for a wrong password and for an unknown email', async () => {
@@ -78,7 +79,7 @@ describe('logIn and logOut', () => {
     const after = await api.gql(VIEWER, {}, { token });
     expect(after.status).toBe(401);
     expect(after.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
-    expect((await api.gql(VIEWER, {}, { token: other.data!.logIn.token })).data!.viewer.id).toBe(String(user.id));
+    expect((await api.gql(VIEWER, {}, { token: other.data!.logIn.token })).data!.viewer.id).toBe(userId(user));
   });
 
   it('needs a signed-in user to log out', async () => {

@@ -16,6 +16,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lists/page';
+import { MAX_NODES } from '../services/nodes';
 import { LIMIT_CODES } from './limits';
 
 type Variables = Readonly<Record<string, unknown>> | undefined;
@@ -24,7 +25,7 @@ type Variables = Readonly<Record<string, unknown>> | undefined;
  * How many objects an answer to `operation` can hold: every field that returns an object counts once
  * per parent, and below a field that takes `first`/`last` everything counts once per row of the page
  * (the size asked, literally or through a variable; 20 when not given; at most 100, since larger
- * sizes are refused anyway). Scalars are free. A fragment is priced once, however often it is spread.
+ * sizes are refused anyway); below `nodes(ids:)` once per id given (at most 100). Scalars are free. A fragment is priced once, however often it is spread.
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables): number {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
@@ -32,6 +33,8 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   const defaults = new Map(operation.variableDefinitions?.map((d) => [d.variable.name.value, d.defaultValue]) ?? []);
 
   const pageSize = (field: FieldNode, definition: GraphQLField<unknown, unknown>): number => {
+    if (definition.args.some((arg) => arg.name === 'ids'))
+      return Math.min(lengthOf(field.arguments?.find((arg) => arg.name.value === 'ids')?.value), MAX_NODES);
     if (!definition.args.some((arg) => arg.name === 'first' || arg.name === 'last')) return 1;
     const sizes = (field.arguments ?? []).filter((arg) => arg.name.value === 'first' || arg.name.value === 'last').map((arg) => valueOf(arg.value));
     const size = sizes.length ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
@@ -50,6 +53,16 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
       return typeof value === 'number' && Number.isFinite(value) ? value : MAX_PAGE_SIZE;
     }
     return valueOf(defaults.get(name));
+  };
+
+  /** How many ids a list argument holds (`nodes(ids:)`), literally or through a variable; a lone value counts as one. */
+  const lengthOf = (node: ValueNode | undefined): number => {
+    if (node?.kind === Kind.LIST) return node.values.length;
+    if (node?.kind !== Kind.VARIABLE) return node === undefined || node.kind === Kind.NULL ? 0 : 1;
+    const name = node.name.value;
+    if (!variables || !(name in variables)) return lengthOf(defaults.get(name));
+    const value = variables[name];
+    return Array.isArray(value) ? value.length : value == null ? 0 : 1;
   };
 
   const selectionCost = (selectionSet: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined): number => {

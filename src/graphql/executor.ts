@@ -8,6 +8,7 @@ import {
   OperationTypeNode,
   printSchema,
   typeFromAST,
+  valueFromASTUntyped,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLNamedType,
@@ -80,9 +81,20 @@ function prepare(schema: GraphQLSchema, document: DocumentNode, operation: Opera
       const coercion = getVariableValues(schema, operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coercion.errors) return { errors: coercion.errors };
     }
-    const result = await compiled.query(undefined, context, variables);
+    const result = await compiled.query(undefined, context, withDefaults(operation, variables));
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
+}
+
+/**
+ * The variables with the default of each one left out: graphql-jit refuses a non-null variable with a
+ * default (`$id: ID! = "…"`) that is not given, which graphql-js (and the spec) accept. The default goes in
+ * as the client would have written it, for graphql-jit to coerce like any value.
+ */
+export function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const missing = (operation.variableDefinitions ?? []).filter((d) => d.defaultValue && !Object.hasOwn(variables, d.variable.name.value));
+  if (missing.length === 0) return variables;
+  return { ...variables, ...Object.fromEntries(missing.map((d) => [d.variable.name.value, valueFromASTUntyped(d.defaultValue!)])) };
 }
 
 /** Whether a variable of the operation has an input type that holds itself, however deep. */

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '../limits';
 import { aSignedInUser, aUser } from '../test/factories';
 import { useServer } from '../test/server';
 import { dataSnapshot } from '../test/snapshot';
+import { postId, userId } from '../test/ids';
 
 const api = useServer();
 const strict = useServer({ limits: { maxResponseBytes: 250_000, maxPostContentLength: 10 } });
@@ -38,7 +39,7 @@ describe('the size of an answer', () => {
 
   it(`refuses one past ${DEFAULT_LIMITS.maxResponseBytes} bytes with RESPONSE_TOO_LARGE and data null (400)`, async () => {
     for (const first of [50, 100]) {
-      const res = await api.gql(WORST(String(author.id), first));
+      const res = await api.gql(WORST(userId(author), first));
       expect({ status: res.status, data: res.data }).toEqual({ status: 400, data: null });
       expect(res.errors).toHaveLength(1);
       expect(res.errors![0]!.extensions).toEqual({ code: 'RESPONSE_TOO_LARGE', limit: DEFAULT_LIMITS.maxResponseBytes });
@@ -57,7 +58,7 @@ describe('the size of an answer', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => api.gql(WORST(String(author.id), 100))));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api.gql(WORST(userId(author), 100))));
     const healthyWhileRefusing = healthy;
     running = false;
     await health;
@@ -66,16 +67,16 @@ describe('the size of an answer', () => {
   });
 
   it('serves a whole page of the longest posts, and a page of others', async () => {
-    const page = await api.gql(`{ posts(first: 100, where: { authorId: { equals: "${author.id}" } }) { nodes { content } } }`);
+    const page = await api.gql(`{ posts(first: 100, where: { authorId: { equals: "${userId(author)}" } }) { nodes { content } } }`);
     expect(page.errors).toBeUndefined();
     expect(page.data!.posts.nodes).toHaveLength(100);
-    const titles = await api.gql(WORST(String(author.id)).replace(/content/g, 'title'));
+    const titles = await api.gql(WORST(userId(author)).replace(/content/g, 'title'));
     expect(titles.errors).toBeUndefined();
   });
 
   it('counts a post read by id every time it is asked for', async () => {
     const [post] = await Post.findAll({ where: { authorId: author.id }, limit: 1, raw: true });
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: post(id: "${post!.id}") { content }`).join(' ')} }`;
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: post(id: "${postId(post!)}") { content }`).join(' ')} }`;
     // One row read (the loader's batch), but two or three copies of its 100,000 characters in the answer.
     expect((await strict.gql(aliases(2))).errors).toBeUndefined();
     expect((await strict.gql(aliases(3))).errors![0]!.extensions.code).toBe('RESPONSE_TOO_LARGE');

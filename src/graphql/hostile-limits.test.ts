@@ -10,30 +10,49 @@ const strict = useServer({ limits: { maxDepth: 3, maxAliases: 1, maxTokens: 30, 
 
 const nest = (levels: number) => 'users { nodes { posts { nodes { author { '.repeat(levels) + 'name' + ' } } } } }'.repeat(levels);
 
-describe('depth', () => {
-  it(`refuses an operation nesting deeper than ${DEFAULT_LIMITS.maxDepth} fields with DEPTH_LIMIT_EXCEEDED`, async () => {
-    // users nodes posts nodes author | posts nodes author name: 9 levels
-    const error = await refusedBeforeRunning(api, `{ users { nodes { posts { nodes { author { posts { nodes { author { name } } } } } } } } }`);
+/** `levels` counted levels of users' posts' authors' posts…, one row each: users, posts, author, posts, … then `leaf`. */
+const chain = (levels: number, leaf = 'name') => {
+  const fields = Array.from({ length: levels - 1 }, (_, i) => (i === 0 ? 'users(first: 1) { nodes {' : i % 2 ? 'posts(first: 1) { nodes {' : 'author {'));
+  return `{ ${fields.join(' ')} ${leaf} ${fields.map((field) => (field.includes('nodes') ? '} }' : '}')).join(' ')} }`;
+};
+
+describe('depth (counted by the types walked: fields of connections, edges and pageInfo add none)', () => {
+  it(`refuses an operation nesting deeper than ${DEFAULT_LIMITS.maxDepth} levels with DEPTH_LIMIT_EXCEEDED`, async () => {
+    // users posts author posts author posts author posts | title: 9 levels (nodes add none)
+    const error = await refusedBeforeRunning(api, chain(9, 'title'));
     expect(error.extensions).toMatchObject({ code: 'DEPTH_LIMIT_EXCEEDED', limit: 8 });
     expect(error.message).toMatch(/depth limit of 8 exceeded, found 9/);
   });
 
   it('counts the fields inside fragments, not the fragments', async () => {
     const query = `{ users { ...U } } fragment U on UserConnection { nodes { posts { ...P } } }
-      fragment P on PostConnection { nodes { author { posts { nodes { author { name } } } } } }`;
-    expect((await refusedBeforeRunning(api, query)).extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
+      fragment P on PostConnection { nodes { author { posts { nodes { author { posts { nodes { author { posts { edges { node { title } } } } } } } } } } } }`;
+    expect((await refusedBeforeRunning(api, query)).extensions).toMatchObject({ code: 'DEPTH_LIMIT_EXCEEDED' });
+    expect((await refusedBeforeRunning(api, query)).message).toMatch(/found 9/);
   });
 
-  it('serves an operation of exactly the limit', async () => {
-    const res = await api.gql(`{ users { nodes { posts { nodes { author { posts { nodes { title } } } } } } } }`);
-    expect(res.errors).toBeUndefined();
+  it('serves an operation of exactly the limit, and Relay-style edges { node } lists as deep as plain ones', async () => {
+    expect((await api.gql(chain(8))).errors).toBeUndefined();
+    // once refused by a limit that counted every field (9 field levels), now 5 deep: viewer posts author posts title
+    const relay = `{ viewer { posts { edges { node { author { posts { edges { node { title } } } } } } pageInfo { hasNextPage } } } }`;
+    const { token } = await aSignedInUser();
+    expect((await api.gql(relay, {}, { token })).errors).toBeUndefined();
+    const edges = `{ users(first: 1) { edges { cursor node { posts(first: 1) { edges { node { author { posts(first: 1) { edges { node {
+      author { posts(first: 1) { pageInfo { hasNextPage } edges { node { author { name } } } } } } } } } } } } } } } }`;
+    expect((await api.gql(edges)).errors).toBeUndefined();
+  });
+
+  it('counts the root field node as a level', async () => {
+    const below = (levels: number) => chain(levels).replace('{ users(first: 1) { nodes {', '{ node(id: "x") { ... on User {');
+    expect((await api.gql(below(8))).errors).toBeUndefined();
+    expect((await refusedBeforeRunning(api, below(9))).extensions).toMatchObject({ code: 'DEPTH_LIMIT_EXCEEDED', limit: 8 });
   });
 
   it('is refused in a mutation before the mutation runs', async () => {
     const { token } = await aSignedInUser();
     const before = await dataSnapshot();
     const res = await api.gql(
-      `mutation { createPost(input: { title: "x" }) { post { author { posts { nodes { author { posts { nodes { title } } } } } } } } }`,
+      `mutation { createPost(input: { title: "x" }) { post { author { posts { nodes { author { posts { nodes { author { posts { nodes { title } } } } } } } } } } } }`,
       {},
       { token },
     );
@@ -43,6 +62,12 @@ describe('depth', () => {
 
   it('follows the configured limit', async () => {
     expect((await refusedBeforeRunning(strict, `{ ${nest(1)} }`)).extensions).toMatchObject({ code: 'DEPTH_LIMIT_EXCEEDED', limit: 3 });
+  });
+
+  it('does not count introspection, which the explorer nests deeply', async () => {
+    const ofType = 'ofType { '.repeat(10) + 'name' + ' }'.repeat(10);
+    const res = await api.gql(`{ __schema { types { fields { type { ${ofType} } } } } __type(name: "Post") { fields { type { ${ofType} } } } }`);
+    expect(res.errors).toBeUndefined();
   });
 });
 

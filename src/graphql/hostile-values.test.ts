@@ -1,6 +1,7 @@
 import { aPublishedPost, aSignedInUser, PASSWORD } from '../test/factories';
 import { useServer, type GraphQLResponse } from '../test/server';
 import { dataSnapshot } from '../test/snapshot';
+import { postId } from '../test/ids';
 
 const api = useServer();
 
@@ -18,11 +19,11 @@ const USERS_POSTS = `query ($first: Int) { users { nodes { posts(first: $first) 
 const DATABASE_TEXT = /Sequelize|invalid byte sequence|value too long|character varying|violates|syntax error at|0x00|relation "/i;
 
 let token: string;
-let postId: string;
+let existingPostId: string;
 beforeEach(async () => {
   const signedIn = await aSignedInUser({ email: 'ada@example.com' });
   token = signedIn.token;
-  postId = String((await aPublishedPost(signedIn.user)).id);
+  existingPostId = postId(await aPublishedPost(signedIn.user));
 });
 
 /** The answer is BAD_USER_INPUT naming `path`, speaks no database language, and nothing was written. */
@@ -52,8 +53,8 @@ describe('NUL characters (PostgreSQL refuses them in text)', () => {
   });
 
   it('in updatePost title and content', async () => {
-    await expectBadInput(UPDATE, { input: { id: postId, title: NUL } }, ['title']);
-    await expectBadInput(UPDATE, { input: { id: postId, content: NUL } }, ['content']);
+    await expectBadInput(UPDATE, { input: { id: existingPostId, title: NUL } }, ['title']);
+    await expectBadInput(UPDATE, { input: { id: existingPostId, content: NUL } }, ['content']);
   });
 });
 

@@ -1,8 +1,8 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Limits } from '../limits';
+import { maxDepthRule } from './depth';
 
 /** The codes a client sees when an operation passes a limit (HTTP 400, before anything runs). */
 export const LIMIT_CODES = {
@@ -29,8 +29,8 @@ function reportAs(code: string, limit: number) {
 /** Validation rules for depth, aliases and directives; they run before any resolver, so no SQL is spent. */
 export function operationLimitRules(limits: Limits): ValidationRule[] {
   return [
-    // Fragments count as the fields they hold, not as a level of their own.
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...reportAs(LIMIT_CODES.depth, limits.maxDepth) }),
+    // Depth by the types walked (connections, edges and pageInfo add none); fragments count as the fields they hold.
+    maxDepthRule(limits.maxDepth, LIMIT_CODES.depth),
     // Every alias counts, `__typename` too: a thousand aliased `__typename` still cost a thousand fields.
     maxAliasesRule({ n: limits.maxAliases, allowList: [], ...reportAs(LIMIT_CODES.aliases, limits.maxAliases) }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reportAs(LIMIT_CODES.directives, limits.maxDirectives) }),

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { QueryTypes } from 'sequelize';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
+import { globalId, type NodeType } from '../ids';
 import { startSession } from '../services/auth';
 import { resetTables, testDb } from '../test/database';
 import { comparator, matches, type OracleSpec, type Row } from '../test/list-oracle';
@@ -12,12 +13,12 @@ import { useServer } from '../test/server';
 const api = useServer();
 
 const POSTS: OracleSpec = {
-  filters: { id: 'id', title: 'string', content: 'string', published: 'boolean', authorId: 'id', createdAt: 'datetime', updatedAt: 'datetime' },
+  filters: { id: 'postId', title: 'string', content: 'string', published: 'boolean', authorId: 'userId', createdAt: 'datetime', updatedAt: 'datetime' },
   columns: { ID: 'id', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt', TITLE: 'title' },
   defaultOrder: [{ field: 'CREATED_AT', direction: 'DESC' }],
 };
 const USERS: OracleSpec = {
-  filters: { id: 'id', name: 'string', createdAt: 'datetime' },
+  filters: { id: 'userId', name: 'string', createdAt: 'datetime' },
   columns: { ID: 'id', CREATED_AT: 'createdAt', NAME: 'name' },
   defaultOrder: [{ field: 'ID', direction: 'ASC' }],
 };
@@ -46,13 +47,17 @@ const dataSet = fc.record({
 });
 type DataSet = typeof dataSet extends fc.Arbitrary<infer T> ? T : never;
 
-const idFilter = fc.record(
-  {
-    equals: fc.oneof(fc.integer({ min: 1, max: 26 }).map(String), fc.constant('x')),
-    in: fc.array(fc.integer({ min: 1, max: 26 }).map(String), { maxLength: 3 }),
-  },
-  { requiredKeys: [] },
-);
+/** Global ids of `type`, and ids that name nothing here: another type's, bare row numbers, garbage. */
+const idOf = (type: NodeType) => {
+  const row = fc.integer({ min: 1, max: 26 });
+  return fc.oneof(
+    { weight: 3, arbitrary: row.map((n) => globalId(type, n)) },
+    row.map((n) => globalId(type === 'Post' ? 'User' : 'Post', n)),
+    row.map(String),
+    fc.constant('x'),
+  );
+};
+const idFilter = (type: NodeType) => fc.record({ equals: idOf(type), in: fc.array(idOf(type), { maxLength: 3 }) }, { requiredKeys: [] });
 const stringFilter = fc.record(
   {
     equals: text,
@@ -88,11 +93,11 @@ const orderBy = (fields: string[]) =>
 const postRequest = fc.record({
   where: fc.option(
     whereOf({
-      id: idFilter,
+      id: idFilter('Post'),
       title: stringFilter,
       content: stringFilter,
       published: fc.boolean(),
-      authorId: idFilter,
+      authorId: idFilter('User'),
       createdAt: dateFilter,
       updatedAt: dateFilter,
     }),
@@ -102,7 +107,7 @@ const postRequest = fc.record({
   window: fc.tuple(fc.nat(), fc.nat()),
 });
 const userRequest = fc.record({
-  where: fc.option(whereOf({ id: idFilter, name: stringFilter, createdAt: dateFilter })),
+  where: fc.option(whereOf({ id: idFilter('User'), name: stringFilter, createdAt: dateFilter })),
   orderBy: orderBy(['CREATED_AT', 'NAME', 'ID']),
   size: fc.integer({ min: 1, max: 4 }),
   window: fc.tuple(fc.nat(), fc.nat()),
@@ -217,20 +222,20 @@ async function walkBothWays(fetchPage: FetchPage, expected: number[], request: P
   }
 }
 
-const CONNECTION = `totalCount nodes { id } edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+const CONNECTION = `totalCount nodes { databaseId } edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 const PAGE_ARGS = `first: $first, after: $after, last: $last, before: $before, where: $where, orderBy: $orderBy`;
 const PAGE_VARS = `$first: Int, $after: String, $last: Int, $before: String`;
 
 interface ConnectionAnswer {
   totalCount: number;
-  nodes: { id: string }[];
+  nodes: { databaseId: number }[];
   edges: { cursor: string }[];
   pageInfo: PageAnswer['pageInfo'];
 }
 
 function answerOf(connection: ConnectionAnswer): PageAnswer {
   const { totalCount, pageInfo } = connection;
-  return { ids: connection.nodes.map((n) => Number(n.id)), cursors: connection.edges.map((e) => e.cursor), totalCount, pageInfo };
+  return { ids: connection.nodes.map((n) => n.databaseId), cursors: connection.edges.map((e) => e.cursor), totalCount, pageInfo };
 }
 
 async function ask(query: string, variables: Record<string, unknown>, token?: string) {
@@ -270,7 +275,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
   });
 
   it("User.posts: each author's first and last pages in one request, and a walk through one author's list", async () => {
-    const nested = `query ($size: Int, $where: PostWhere, $orderBy: [PostOrder!]) { users(first: 100) { nodes { id
+    const nested = `query ($size: Int, $where: PostWhere, $orderBy: [PostOrder!]) { users(first: 100) { nodes { databaseId
       first: posts(first: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} }
       last: posts(last: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} } } } }`;
     const one = `query ($id: ID!, ${PAGE_VARS}, $where: PostWhere, $orderBy: [PostOrder!]) { user(id: $id) { posts(${PAGE_ARGS}) { ${CONNECTION} } } }`;
@@ -280,7 +285,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
         const vars = { where: request.where, orderBy: request.orderBy };
         const { users } = await ask(nested, { ...vars, size: request.size }, seeded.token);
         for (const user of users.nodes) {
-          const expected = expectedPosts(seeded, request, Number(user.id));
+          const expected = expectedPosts(seeded, request, user.databaseId);
           const firstPage = answerOf(user.first);
           expect(firstPage).toMatchObject({ totalCount: expected.length, ids: expected.slice(0, request.size) });
           expect(firstPage.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: expected.length > request.size });
@@ -289,7 +294,7 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
           expect(lastPage.pageInfo).toMatchObject({ hasPreviousPage: expected.length > request.size, hasNextPage: false });
         }
         const author = seeded.users[0]!.id as number;
-        const fetchPage: FetchPage = async (page) => answerOf((await ask(one, { id: String(author), ...vars, ...page }, seeded.token)).user.posts);
+        const fetchPage: FetchPage = async (page) => answerOf((await ask(one, { id: globalId('User', author), ...vars, ...page }, seeded.token)).user.posts);
         await walkBothWays(fetchPage, expectedPosts(seeded, request, author), request);
       }),
       { numRuns: 40 },

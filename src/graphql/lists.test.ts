@@ -1,6 +1,7 @@
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { testDb } from '../test/database';
 import { statementsDuring, useServer, type GraphQLAnswer, type GraphQLResponse } from '../test/server';
+import { postId, userId } from '../test/ids';
 
 const api = useServer();
 
@@ -68,8 +69,8 @@ describe('filters', () => {
     const first = await postsTitled('old', 'middle');
     const second = await aUser();
     await aPublishedPost(second, { title: 'new', createdAt: t(5) });
-    expect(titles(await api.gql(POSTS, { where: { authorId: { equals: String(second.id) } } }))).toEqual(['new']);
-    expect(titles(await api.gql(POSTS, { where: { authorId: { in: [String(first.id), 'junk'] } } }))).toEqual(['middle', 'old']);
+    expect(titles(await api.gql(POSTS, { where: { authorId: { equals: userId(second) } } }))).toEqual(['new']);
+    expect(titles(await api.gql(POSTS, { where: { authorId: { in: [userId(first), 'junk'] } } }))).toEqual(['middle', 'old']);
     expect(titles(await api.gql(POSTS, { where: { id: { equals: 'not-an-id' } } }))).toEqual([]);
     const range = { createdAt: { gt: t(0).toISOString(), lte: t(5).toISOString() } };
     expect(titles(await api.gql(POSTS, { where: range }))).toEqual(['new', 'middle']);
@@ -140,7 +141,7 @@ describe('columns', () => {
     await testDb().sequelize.query(`UPDATE posts SET "updatedAt" = '2026-01-01 00:00:00.123456+00' WHERE id = ${draft.id}`);
     await aPublishedPost(user, { title: 'here', content: 'body' });
     const POST = `id title content published version createdAt updatedAt deletedAt author { id name email createdAt updatedAt }`;
-    const listed = await api.gql(`{ posts(where: { authorId: { equals: "${user.id}" } }) { nodes { ${POST} } } }`, {}, { token });
+    const listed = await api.gql(`{ posts(where: { authorId: { equals: "${userId(user)}" } }) { nodes { ${POST} } } }`, {}, { token });
     const nodes = listed.data!.posts.nodes as { id: string }[];
     expect(nodes).toHaveLength(2);
     for (const node of nodes) {
@@ -149,8 +150,8 @@ describe('columns', () => {
     }
     expect(nodes.map((node) => (node as unknown as { updatedAt: string }).updatedAt)).toContain('2026-01-01T00:00:00.123Z');
     const USER = `id name email createdAt updatedAt`;
-    const users = await api.gql(`{ users(where: { id: { equals: "${user.id}" } }) { nodes { ${USER} } } }`, {}, { token });
-    const byId = await api.gql(`{ user(id: "${user.id}") { ${USER} } }`, {}, { token });
+    const users = await api.gql(`{ users(where: { id: { equals: "${userId(user)}" } }) { nodes { ${USER} } } }`, {}, { token });
+    const byId = await api.gql(`{ user(id: "${userId(user)}") { ${USER} } }`, {}, { token });
     expect(users.data!.users.nodes).toEqual([byId.data!.user]);
     expect(byId.data!.user.email).toBe(user.email);
   });
@@ -158,7 +159,7 @@ describe('columns', () => {
   it("reads a page of users with only the columns asked, and still answers every field of the posts' authors", async () => {
     const { user, token } = await aSignedInUser({ name: 'Ada' });
     await aPublishedPost(user, { title: 'one' });
-    const byId = await api.gql(`{ user(id: "${user.id}") { name email createdAt updatedAt } }`, {}, { token });
+    const byId = await api.gql(`{ user(id: "${userId(user)}") { name email createdAt updatedAt } }`, {}, { token });
     let res: GraphQLResponse | undefined;
     let sql = await statementsDuring(async () => {
       res = await api.gql(`{ users { nodes { name posts { nodes { author { name email createdAt updatedAt } } } } } }`, {}, { token });
@@ -183,7 +184,7 @@ describe('columns', () => {
     let sql = await statementsDuring(() => api.gql(`{ posts(first: 2) { nodes { title } } }`));
     expect(columnsRead(sql, 'posts')).not.toMatch(/"createdAt"/);
 
-    const ofUsers = `query ($after: String) { users(where: { id: { equals: "${ada.id}" } }) { nodes { posts(first: 2, after: $after) {
+    const ofUsers = `query ($after: String) { users(where: { id: { equals: "${userId(ada)}" } }) { nodes { posts(first: 2, after: $after) {
       nodes { title } pageInfo { endCursor hasNextPage } } } } }`;
     const ofPosts = `query ($after: String) { posts(first: 2, after: $after) { nodes { title } edges { cursor } } }`;
     const first = await api.gql(ofUsers);
@@ -210,15 +211,15 @@ describe('ordering and paging', () => {
       { field: 'TITLE', direction: 'ASC' },
       { field: 'CREATED_AT', direction: 'DESC' },
     ];
-    const res = await api.gql(`{ posts(orderBy: [{ field: TITLE }, { field: CREATED_AT, direction: DESC }]) { nodes { id title createdAt } } }`);
-    const nodes = res.data!.posts.nodes as { id: string; title: string; createdAt: string }[];
+    const res = await api.gql(`{ posts(orderBy: [{ field: TITLE }, { field: CREATED_AT, direction: DESC }]) { nodes { databaseId title createdAt } } }`);
+    const nodes = res.data!.posts.nodes as { databaseId: number; title: string; createdAt: string }[];
     expect(nodes.map((n) => [n.title, n.createdAt])).toEqual([
       ['a', t(2).toISOString()],
       ['a', t(2).toISOString()],
       ['b', t(3).toISOString()],
       ['b', t(1).toISOString()],
     ]);
-    expect(Number(nodes[0]!.id)).toBeGreaterThan(Number(nodes[1]!.id)); // the tie goes by id, in the last key's direction
+    expect(nodes[0]!.databaseId).toBeGreaterThan(nodes[1]!.databaseId); // the tie goes by id, in the last key's direction
     expect(titles(await api.gql(POSTS, { orderBy }))).toEqual(['a', 'a', 'b', 'b']);
   });
 
@@ -260,7 +261,7 @@ describe('ordering and paging', () => {
     const mine = await aPublishedPost(user, { title: 'mine', createdAt: t(9) });
     const page = await api.gql(POSTS, { first: 1 });
     expect(titles(page)).toEqual(['mine']);
-    await api.gql(`mutation ($id: ID!) { deletePost(input: { id: $id }) { post { id } } }`, { id: String(mine.id) }, { token });
+    await api.gql(`mutation ($id: ID!) { deletePost(input: { id: $id }) { post { id } } }`, { id: postId(mine) }, { token });
     const next = await api.gql(POSTS, { first: 1, after: page.data!.posts.pageInfo.endCursor });
     expect(next.data!.posts).toMatchObject({ nodes: [{ title: 'p2' }], pageInfo: { hasPreviousPage: false, hasNextPage: true } });
   });
@@ -294,7 +295,7 @@ describe('ordering and paging', () => {
     const bob = await postsTitled('x3', 'y2');
     const query = `query ($where: UserWhere) { users(where: $where) { nodes { posts(last: 1, where: { title: { startsWith: "x" } }, orderBy: [{ field: TITLE }]) {
       totalCount nodes { title } pageInfo { hasPreviousPage hasNextPage } } } } }`;
-    const res = await api.gql(query, { where: { id: { in: [String(ada.id), String(bob.id)] } } });
+    const res = await api.gql(query, { where: { id: { in: [userId(ada), userId(bob)] } } });
     expect(res.data!.users.nodes).toEqual([
       { posts: { totalCount: 2, nodes: [{ title: 'x2' }], pageInfo: { hasPreviousPage: true, hasNextPage: false } } },
       { posts: { totalCount: 1, nodes: [{ title: 'x3' }], pageInfo: { hasPreviousPage: false, hasNextPage: false } } },
@@ -306,7 +307,7 @@ describe('ordering and paging', () => {
     const nobody = await aUser();
     const query = `query ($ids: [ID!], $after: String) { users(where: { id: { in: $ids } }, orderBy: [{ field: ID }]) {
       totalCount nodes { posts(first: 1, after: $after) { totalCount nodes { title } } } } }`;
-    const ids = [String(ada.id), String(nobody.id)];
+    const ids = [userId(ada), userId(nobody)];
     const res = await api.gql(query, { ids });
     expect(res.data!.users).toEqual({
       totalCount: 2,

@@ -1,6 +1,8 @@
 import { Post } from '../db/models/post';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { useServer, type GraphQLResponse } from '../test/server';
+import { postId, userId } from '../test/ids';
+import { blockedBackends, outsideClient } from '../test/faults';
 
 const api = useServer();
 
@@ -17,8 +19,8 @@ describe('post(id) and visibility', () => {
   it('shows a published post with its author to anyone', async () => {
     const author = await aUser({ name: 'Ada' });
     const post = await aPublishedPost(author);
-    const res = await api.gql(POST, { id: String(post.id) });
-    expect(res.data!.post).toMatchObject({ id: String(post.id), published: true, author: { name: 'Ada' } });
+    const res = await api.gql(POST, { id: postId(post) });
+    expect(res.data!.post).toMatchObject({ id: postId(post), published: true, author: { name: 'Ada' } });
   });
 
   it("returns null for someone else's draft and soft-deleted post, as for a post that does not exist", async () => {
@@ -26,9 +28,9 @@ describe('post(id) and visibility', () => {
     const { token } = await aSignedInUser();
     const draft = await aDraft(author);
     const deleted = await aDeletedPost(author);
-    for (const id of [draft.id, deleted.id, 999_999]) {
-      expect((await api.gql(POST, { id: String(id) }, { token })).data).toEqual({ post: null });
-      expect((await api.gql(POST, { id: String(id) })).data).toEqual({ post: null });
+    for (const id of [postId(draft), postId(deleted), postId({ id: 999_999 })]) {
+      expect((await api.gql(POST, { id }, { token })).data).toEqual({ post: null });
+      expect((await api.gql(POST, { id })).data).toEqual({ post: null });
     }
     expect((await api.gql(POST, { id: 'not-an-id' })).data).toEqual({ post: null });
   });
@@ -37,8 +39,8 @@ describe('post(id) and visibility', () => {
     const { user, token } = await aSignedInUser();
     const draft = await aDraft(user);
     const deleted = await aDeletedPost(user);
-    expect((await api.gql(POST, { id: String(draft.id) }, { token })).data!.post.published).toBe(false);
-    expect((await api.gql(POST, { id: String(deleted.id) }, { token })).data!.post.deletedAt).toEqual(expect.any(String));
+    expect((await api.gql(POST, { id: postId(draft) }, { token })).data!.post.published).toBe(false);
+    expect((await api.gql(POST, { id: postId(deleted) }, { token })).data!.post.deletedAt).toEqual(expect.any(String));
   });
 
   it("lists only published posts, and the viewer's own drafts, newest first; totalCount counts the same set", async () => {
@@ -65,7 +67,7 @@ describe('posts(first, after)', () => {
     const author = await aUser();
     const created = [];
     for (let i = 0; i < 7; i += 1) created.push(await aPublishedPost(author, { createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 3)) }));
-    const expected = [...created].sort((a, b) => +b.createdAt - +a.createdAt || b.id - a.id).map((p) => String(p.id));
+    const expected = [...created].sort((a, b) => +b.createdAt - +a.createdAt || b.id - a.id).map(postId);
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
@@ -111,7 +113,7 @@ describe('createPost', () => {
   it('creates a draft by default, authored by the viewer whatever the input says', async () => {
     const { user, token } = await aSignedInUser();
     const res = await api.gql(CREATE, { input: { title: 'Hello', content: 'World' } }, { token });
-    expect(res.data!.createPost.post).toMatchObject({ title: 'Hello', published: false, version: 0, author: { id: String(user.id) } });
+    expect(res.data!.createPost.post).toMatchObject({ title: 'Hello', published: false, version: 0, author: { id: userId(user) } });
   });
 
   it('refuses input fields a client may not set (id, authorId, version) as unknown fields', async () => {
@@ -180,17 +182,49 @@ describe('updatePost', () => {
   it('changes the post and its version', async () => {
     const { user, token } = await aSignedInUser();
     const post = await aDraft(user);
-    const res = await api.gql(UPDATE, { input: { id: String(post.id), title: 'New', published: true, expectedVersion: 0 } }, { token });
+    const res = await api.gql(UPDATE, { input: { id: postId(post), title: 'New', published: true, expectedVersion: 0 } }, { token });
     expect(res.data!.updatePost.post).toMatchObject({ title: 'New', published: true, version: 1 });
   });
 
   it('gives CONFLICT when expectedVersion is stale, and changes nothing', async () => {
     const { user, token } = await aSignedInUser();
     const post = await aDraft(user, { title: 'Original' });
-    await api.gql(UPDATE, { input: { id: String(post.id), title: 'First edit' } }, { token });
-    const res = await api.gql(UPDATE, { input: { id: String(post.id), title: 'Stale edit', expectedVersion: 0 } }, { token });
-    expect(res.errors![0]!.extensions.code).toBe('CONFLICT');
+    await api.gql(UPDATE, { input: { id: postId(post), title: 'First edit' } }, { token });
+    const res = await api.gql(UPDATE, { input: { id: postId(post), title: 'Stale edit', expectedVersion: 0 } }, { token });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
     expect((await Post.findByPk(post.id))!.title).toBe('First edit');
+  });
+
+  it('tells the version a post is at in a CONFLICT, so the client can merge and send its change again without a refetch', async () => {
+    const { user, token } = await aSignedInUser();
+    const post = await aDraft(user, { title: 'Original' });
+    for (const title of ['One', 'Two', 'Three']) await api.gql(UPDATE, { input: { id: postId(post), title } }, { token });
+    const stale = await api.gql(UPDATE, { input: { id: postId(post), content: 'mine', expectedVersion: 1 } }, { token });
+    const currentVersion = stale.errors![0]!.extensions.currentVersion;
+    expect(currentVersion).toBe(3);
+    const merged = await api.gql(UPDATE, { input: { id: postId(post), content: 'mine', expectedVersion: currentVersion } }, { token });
+    expect(merged.data!.updatePost.post).toMatchObject({ title: 'Three', version: 4 });
+  });
+
+  it('tells the current version too when the post changes between its read and its write', async () => {
+    const { user, token } = await aSignedInUser();
+    const post = await aDraft(user, { title: 'Original' });
+    const lockHolder = await outsideClient();
+    try {
+      await lockHolder.query('BEGIN');
+      await lockHolder.query('SELECT 1 FROM posts WHERE id = $1 FOR UPDATE', [post.id]);
+      // The update reads version 0, then waits for the lock to write; meanwhile someone else writes version 1.
+      const answer = api.gql(UPDATE, { input: { id: postId(post), title: 'Mine', expectedVersion: 0 } }, { token });
+      const [backend] = await blockedBackends(lockHolder);
+      expect(backend!.query).toMatch(/^UPDATE "posts"/);
+      await lockHolder.query(`UPDATE posts SET version = version + 1, title = 'Theirs' WHERE id = $1`, [post.id]);
+      await lockHolder.query('COMMIT');
+      const res = await answer;
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
+    } finally {
+      await lockHolder.end();
+    }
+    expect((await Post.findByPk(post.id))!.title).toBe('Theirs');
   });
 
   it("gives FORBIDDEN for someone else's published post and NOT_FOUND for their draft", async () => {
@@ -198,9 +232,9 @@ describe('updatePost', () => {
     const { token } = await aSignedInUser();
     const published = await aPublishedPost(other, { title: 'Theirs' });
     const draft = await aDraft(other);
-    const forbidden = await api.gql(UPDATE, { input: { id: String(published.id), title: 'Mine now' } }, { token });
+    const forbidden = await api.gql(UPDATE, { input: { id: postId(published), title: 'Mine now' } }, { token });
     expect(forbidden.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    const hidden = await api.gql(UPDATE, { input: { id: String(draft.id), title: 'Mine now' } }, { token });
+    const hidden = await api.gql(UPDATE, { input: { id: postId(draft), title: 'Mine now' } }, { token });
     expect(hidden.errors![0]!.extensions.code).toBe('NOT_FOUND');
     expect((await Post.findByPk(published.id))!.title).toBe('Theirs');
   });
@@ -210,22 +244,22 @@ describe('deletePost and restorePost', () => {
   it('soft-deletes: the post leaves the lists, stays visible to its author, and comes back on restore', async () => {
     const { user, token } = await aSignedInUser();
     const post = await aPublishedPost(user);
-    const deleted = await api.gql(DELETE, { id: String(post.id) }, { token });
+    const deleted = await api.gql(DELETE, { id: postId(post) }, { token });
     expect(deleted.data!.deletePost.post.deletedAt).toEqual(expect.any(String));
     expect(await Post.count({ paranoid: false })).toBe(1);
     expect((await api.gql(FEED, {})).data!.posts.totalCount).toBe(0);
-    expect((await api.gql(POST, { id: String(post.id) })).data!.post).toBeNull();
-    const restored = await api.gql(RESTORE, { id: String(post.id) }, { token });
+    expect((await api.gql(POST, { id: postId(post) })).data!.post).toBeNull();
+    const restored = await api.gql(RESTORE, { id: postId(post) }, { token });
     expect(restored.data!.restorePost.post.deletedAt).toBeNull();
-    expect((await api.gql(POST, { id: String(post.id) })).data!.post.id).toBe(String(post.id));
+    expect((await api.gql(POST, { id: postId(post) })).data!.post.id).toBe(postId(post));
   });
 
   it("refuses to delete someone else's post", async () => {
     const other = await aUser();
     const { token } = await aSignedInUser();
     const post = await aPublishedPost(other);
-    expect((await api.gql(DELETE, { id: String(post.id) }, { token })).errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await api.gql(DELETE, { id: '424242' }, { token })).errors![0]!.extensions.code).toBe('NOT_FOUND');
+    expect((await api.gql(DELETE, { id: postId(post) }, { token })).errors![0]!.extensions.code).toBe('FORBIDDEN');
+    expect((await api.gql(DELETE, { id: postId({ id: 424_242 }) }, { token })).errors![0]!.extensions.code).toBe('NOT_FOUND');
     expect(await Post.count()).toBe(1);
   });
 });

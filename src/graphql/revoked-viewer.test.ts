@@ -5,6 +5,7 @@ import { User } from '../db/models/user';
 import { testDb } from '../test/database';
 import { aSignedInUser } from '../test/factories';
 import { useServer, type GraphQLResponse } from '../test/server';
+import { userId } from '../test/ids';
 
 const api = useServer();
 
@@ -35,7 +36,7 @@ describe('the rest of a document after its viewer is gone', () => {
       { token },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.b.user).toEqual({ id: String(user.id), email: 'ada@example.com' });
+    expect(res.data!.b.user).toEqual({ id: userId(user), email: 'ada@example.com' });
   });
 });
 

@@ -3,6 +3,7 @@ import { Post } from '../db/models/post';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { statementsDuring, useServer, type GraphQLAnswer } from '../test/server';
 import type { UserRow } from '../db/models/user';
+import { postId, userId } from '../test/ids';
 
 const api = useServer();
 
@@ -60,7 +61,7 @@ describe('SQL statements per request', () => {
         `query ($id: ID!, $first: Int, $where: PostWhere) { user(id: $id) { id ...Posts } } ${query.slice(query.indexOf('fragment'))}`,
         {
           ...variables,
-          id: String(author.id),
+          id: userId(author),
         },
       );
       expect(answer!.data!.users.edges[i].node).toEqual(alone.data!.user);
@@ -77,7 +78,7 @@ describe('SQL statements per request', () => {
       users(first: $n, where: { id: { in: $ids } }, orderBy: [{ field: NAME, direction: DESC }]) { nodes {
         newest: posts(last: 2, where: { title: { contains: "T", mode: INSENSITIVE } }, orderBy: [{ field: TITLE }]) { totalCount nodes { title } }
         older: posts(last: 2, before: $before, orderBy: [{ field: TITLE }]) { nodes { title } pageInfo { hasNextPage } } } } }`;
-      const sql = await statementsFor(query, { n, ids: authors.map((a) => String(a.id)), before }, token);
+      const sql = await statementsFor(query, { n, ids: authors.map((a) => userId(a)), before }, token);
       // the viewer, then the users page with both nested lists (one of them counting)
       expect(sql).toHaveLength(2);
       expect(sql[1]!.match(/json_object_agg/g)).toHaveLength(2);
@@ -103,9 +104,9 @@ describe('SQL statements per request', () => {
     const [author] = await authorsWithPosts(1);
     const post = await aPublishedPost(author!);
     const query = `query ($id: ID!) { post(id: $id) { title author { name posts(first: 5) { nodes { title } } } } }`;
-    expect(await statementsFor(query, { id: String(post.id) })).toHaveLength(3);
+    expect(await statementsFor(query, { id: postId(post) })).toHaveLength(3);
     const { token } = await aSignedInUser();
-    expect(await statementsFor(query, { id: String(post.id) }, token)).toHaveLength(4);
+    expect(await statementsFor(query, { id: postId(post) }, token)).toHaveLength(4);
   });
 
   it('createPosts of 100 rows: one INSERT inside one transaction', async () => {
@@ -126,7 +127,7 @@ describe('the benchmark operations stay within their statement budgets', () => {
     for (const authors of [2, 30]) {
       const [author] = await authorsWithPosts(authors);
       const post = await aPublishedPost(author!);
-      const sql = await statementsFor(operation.query, { ...variables, id: String(post.id) }, operation.signedIn ? token : undefined);
+      const sql = await statementsFor(operation.query, { ...variables, id: postId(post) }, operation.signedIn ? token : undefined);
       const queries = sql.filter((s) => !/^(START TRANSACTION|BEGIN|COMMIT)/.test(s));
       expect(queries.length).toBeLessThanOrEqual(operation.budget);
       if (!operation.query.includes('totalCount')) expect(queries.join('\n')).not.toMatch(/count\(/i);

@@ -4,6 +4,7 @@ import { User } from '../db/models/user';
 import { testDb } from '../test/database';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { useServer } from '../test/server';
+import { postId, userId } from '../test/ids';
 
 const api = useServer();
 
@@ -15,26 +16,26 @@ describe('user(id) and users', () => {
   it('shows the email only to the user themselves', async () => {
     const { user, token } = await aSignedInUser({ email: 'me@example.com' });
     const other = await aSignedInUser();
-    expect((await api.gql(USER, { id: String(user.id) }, { token })).data!.user.email).toBe('me@example.com');
-    expect((await api.gql(USER, { id: String(user.id) }, { token: other.token })).data!.user.email).toBeNull();
-    const anonymous = await api.gql(USER, { id: String(user.id) });
-    expect(anonymous.data!.user).toMatchObject({ id: String(user.id), email: null, createdAt: expect.any(String) });
+    expect((await api.gql(USER, { id: userId(user) }, { token })).data!.user.email).toBe('me@example.com');
+    expect((await api.gql(USER, { id: userId(user) }, { token: other.token })).data!.user.email).toBeNull();
+    const anonymous = await api.gql(USER, { id: userId(user) });
+    expect(anonymous.data!.user).toMatchObject({ id: userId(user), email: null, createdAt: expect.any(String) });
   });
 
   it('returns null for a user that does not exist', async () => {
-    expect((await api.gql(USER, { id: '12345' })).data).toEqual({ user: null });
+    expect((await api.gql(USER, { id: userId({ id: 12_345 }) })).data).toEqual({ user: null });
   });
 
   it('lists users by id ascending in pages, with totalCount', async () => {
     const users = [];
     for (let i = 0; i < 5; i += 1) users.push(await aUser());
     const first = await api.gql(`{ users(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`);
-    expect(first.data!.users.nodes.map((n: { id: string }) => n.id)).toEqual(users.slice(0, 2).map((u) => String(u.id)));
+    expect(first.data!.users.nodes.map((n: { id: string }) => n.id)).toEqual(users.slice(0, 2).map(userId));
     expect(first.data!.users.totalCount).toBe(5);
     const rest = await api.gql(`query ($after: String) { users(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`, {
       after: first.data!.users.pageInfo.endCursor,
     });
-    expect(rest.data!.users.nodes.map((n: { id: string }) => n.id)).toEqual(users.slice(2).map((u) => String(u.id)));
+    expect(rest.data!.users.nodes.map((n: { id: string }) => n.id)).toEqual(users.slice(2).map(userId));
     expect(rest.data!.users.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
   });
 
@@ -44,9 +45,9 @@ describe('user(id) and users', () => {
     await aDraft(author, { title: 'draft' });
     await aDeletedPost(author, { title: 'deleted' });
     const query = `query ($id: ID!) { user(id: $id) { posts(first: 10) { totalCount nodes { title } } } }`;
-    const anonymous = await api.gql(query, { id: String(author.id) });
+    const anonymous = await api.gql(query, { id: userId(author) });
     expect(anonymous.data!.user.posts).toEqual({ totalCount: 1, nodes: [{ title: 'public' }] });
-    const own = await api.gql(query, { id: String(author.id) }, { token });
+    const own = await api.gql(query, { id: userId(author) }, { token });
     expect(own.data!.user.posts.totalCount).toBe(2);
     expect(own.data!.user.posts.nodes.map((n: { title: string }) => n.title).sort()).toEqual(['draft', 'public']);
   });
@@ -75,7 +76,7 @@ describe('User.posts', () => {
     const next = await api.gql(
       `query ($id: ID!, $after: String) { user(id: $id) { posts(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage } } } }`,
       {
-        id: String(a.id),
+        id: userId(a),
         after: lists[0]!.pageInfo.endCursor,
       },
     );
@@ -100,7 +101,7 @@ describe('updateViewer', () => {
         rename: updateViewer(input: { name: "After" }) { user { name } }
         second: updatePost(input: { id: $id, title: "u" }) { post { author { name } } }
       }`,
-      { id: String(post.id) },
+      { id: postId(post) },
       { token },
     );
     expect(res.data).toEqual({
@@ -133,7 +134,7 @@ describe('deleteViewer', () => {
     await aDeletedPost(user);
     await aPublishedPost(other);
     const res = await api.gql(DELETE_VIEWER, {}, { token });
-    expect(res.data!.deleteViewer.user.id).toBe(String(user.id));
+    expect(res.data!.deleteViewer.user.id).toBe(userId(user));
     expect(await User.count()).toBe(1);
     expect(await Post.count({ paranoid: false })).toBe(1);
     expect(await Session.count()).toBe(0);

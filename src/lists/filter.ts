@@ -1,12 +1,14 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { AppError } from '../errors';
-import { parseId } from '../ids';
+import { rowIdOf, type NodeType } from '../ids';
 import { isStorable } from './dates';
 
 /** A column a client may filter on, by the GraphQL filter type that describes it. */
 export interface FilterField {
   attribute: string;
-  type: 'id' | 'string' | 'boolean' | 'datetime';
+  /** 'id' compares global ids of `node`'s type (IDFilter); 'integer' compares row numbers (IntFilter). */
+  type: 'id' | 'integer' | 'string' | 'boolean' | 'datetime';
+  node?: NodeType;
   nullable?: boolean;
 }
 export type FilterFields = Record<string, FilterField>;
@@ -108,7 +110,8 @@ function fieldCondition(field: FilterField, value: unknown, path: Path): Conditi
     .filter(([, operand]) => operand != null)
     .map(([operator, operand]) => {
       const at = [...path, operator];
-      if (field.type === 'id') return idCondition(field.attribute, operator, operand, at);
+      if (field.type === 'id') return idCondition(field.attribute, operator, operand, at, globalRowId(field));
+      if (field.type === 'integer') return idCondition(field.attribute, operator, operand, at, rowNumber);
       if (field.type === 'datetime') return dateCondition(field.attribute, operator, operand, at);
       return stringCondition(field.attribute, operator, operand, value.mode, at);
     });
@@ -117,11 +120,24 @@ function fieldCondition(field: FilterField, value: unknown, path: Path): Conditi
   return field.nullable && condition !== true ? and([{ [field.attribute]: { [Op.ne]: null } }, condition]) : condition;
 }
 
-function idCondition(attribute: string, operator: string, operand: unknown, path: Path): Condition {
-  const idOf = (id: unknown, at: Path) => {
+/** A row id read from a filter's value, or null for a value that names no row (it matches nothing). */
+type RowIdReader = (value: unknown, at: Path) => number | null;
+
+/** A global id of the field's type; an id of another type, a bare row number or garbage names no row. */
+const globalRowId =
+  (field: FilterField): RowIdReader =>
+  (id, at) => {
     if (typeof id !== 'string') throw bad(at, 'must be an ID');
-    return parseId(id); // an ID that cannot name a row matches nothing
+    return rowIdOf(id, field.node!);
   };
+
+const rowNumber: RowIdReader = (value, at) => {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(at, 'must be an integer');
+  return value;
+};
+
+/** `equals` / `in` on a column of row ids, read from the client's values by `idOf`. */
+function idCondition(attribute: string, operator: string, operand: unknown, path: Path, idOf: RowIdReader): Condition {
   if (operator === 'equals') {
     const id = idOf(operand, path);
     return id === null ? false : { [attribute]: { [Op.eq]: id } };
@@ -130,7 +146,7 @@ function idCondition(attribute: string, operator: string, operand: unknown, path
     const ids = listOf(operand, path).flatMap((id, i) => idOf(id, [...path, i]) ?? []);
     return ids.length === 0 ? false : { [attribute]: { [Op.in]: ids } };
   }
-  throw bad(path, 'is not an ID filter');
+  throw bad(path, 'is not an ID or integer filter');
 }
 
 const DATE_OPERATORS = { equals: Op.eq, gt: Op.gt, gte: Op.gte, lt: Op.lt, lte: Op.lte } as const;

@@ -9,13 +9,14 @@ import { User } from '../db/models/user';
  */
 export const POST_LIST: ListSpec = {
   filters: {
-    id: { attribute: 'id', type: 'id' },
+    id: { attribute: 'id', type: 'id', node: 'Post' },
     title: { attribute: 'title', type: 'string' },
     content: { attribute: 'content', type: 'string', nullable: true },
     published: { attribute: 'published', type: 'boolean' },
-    authorId: { attribute: 'authorId', type: 'id' },
+    authorId: { attribute: 'authorId', type: 'id', node: 'User' },
     createdAt: { attribute: 'createdAt', type: 'datetime' },
     updatedAt: { attribute: 'updatedAt', type: 'datetime' },
+    databaseId: { attribute: 'id', type: 'integer' },
   },
   columns: {
     ID: { attribute: 'id', kind: 'integer' },
@@ -28,9 +29,10 @@ export const POST_LIST: ListSpec = {
 
 export const USER_LIST: ListSpec = {
   filters: {
-    id: { attribute: 'id', type: 'id' },
+    id: { attribute: 'id', type: 'id', node: 'User' },
     name: { attribute: 'name', type: 'string', nullable: true },
     createdAt: { attribute: 'createdAt', type: 'datetime' },
+    databaseId: { attribute: 'id', type: 'integer' },
   },
   columns: {
     ID: { attribute: 'id', kind: 'integer' },

@@ -1,3 +1,4 @@
+import { OptimisticLockError } from 'sequelize';
 import type { Context } from '../context';
 import { Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
@@ -16,7 +17,7 @@ import {
 import type { PageRows } from '../lists/connection';
 import { textBytes } from '../lists/size';
 import { AppError, shown, type FieldProblem } from '../errors';
-import { parseId } from '../ids';
+import { rowIdOf } from '../ids';
 import { POST_LIST } from './lists';
 import { answerBudget, spendOnAnswer } from './answer-size';
 import { problemsOf } from './validation';
@@ -41,8 +42,12 @@ function mayView(ctx: Context, post: PostRow): boolean {
 }
 
 /** A post the viewer may see, or null: a draft of someone else is indistinguishable from no post. */
-export async function getPost(ctx: Context, id: string): Promise<PostRow | null> {
-  const postId = parseId(id);
+export function getPost(ctx: Context, id: string): Promise<PostRow | null> {
+  return visiblePost(ctx, rowIdOf(id, 'Post'));
+}
+
+/** The post of a row id (null: none), when the viewer may see it; batched with the request's other reads. */
+export async function visiblePost(ctx: Context, postId: number | null): Promise<PostRow | null> {
   const post = postId === null ? null : await ctx.loaders.postById.load(postId);
   if (!post || !mayView(ctx, post)) return null;
   spendOnAnswer(ctx, textBytes(post));
@@ -163,25 +168,33 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
  */
 async function ownPost(ctx: Context, id: string, options: { includeDeleted: boolean }): Promise<Post> {
   const viewer = requireViewer(ctx);
-  const postId = parseId(id);
+  const postId = rowIdOf(id, 'Post');
   const post = postId === null ? null : await Post.findByPk(postId, { paranoid: !options.includeDeleted });
   if (!post || !mayView(ctx, post.get({ plain: true }))) throw new AppError('NOT_FOUND', `no post ${shown(id)}`);
   if (post.authorId !== viewer.id) throw new AppError('FORBIDDEN', `post ${shown(id)} belongs to someone else`);
   return post;
 }
 
+/** CONFLICT for a post that is not at the version the client had: it says which it is at, so the client can merge without a refetch. */
+function changedMeanwhile(id: string, currentVersion: number, expectedVersion: number): AppError {
+  return new AppError('CONFLICT', `post ${shown(id)} is at version ${currentVersion}, not ${expectedVersion}`, undefined, { currentVersion });
+}
+
 export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<PostRow> {
   const post = await ownPost(ctx, input.id, { includeDeleted: false });
-  if (input.expectedVersion != null && input.expectedVersion !== post.version) {
-    throw new AppError('CONFLICT', `post ${shown(input.id)} is at version ${post.version}, not ${input.expectedVersion}`);
-  }
+  const expectedVersion = input.expectedVersion ?? post.version;
+  if (expectedVersion !== post.version) throw changedMeanwhile(input.id, post.version, expectedVersion);
   if (input.title != null) post.title = input.title;
   if (input.content !== undefined) post.content = input.content;
   if (input.published != null) post.published = input.published;
   const problems = [...contentProblems(ctx, input.content), ...(await problemsOf(post))];
   if (problems.length) throw AppError.badInput(problems);
-  // `version: true` adds "AND version = n" to the UPDATE: a concurrent change fails with CONFLICT.
-  await post.save();
+  // `version: true` adds "AND version = n" to the UPDATE: a change committed since the post was read fails
+  // it; the version the post is at now is read again for the CONFLICT.
+  await post.save().catch(async (error: unknown) => {
+    const current = error instanceof OptimisticLockError ? await Post.findByPk(post.id, { paranoid: false, attributes: ['version'] }) : null;
+    throw current ? changedMeanwhile(input.id, current.version, expectedVersion) : error;
+  });
   return post.get({ plain: true });
 }
 

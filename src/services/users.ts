@@ -6,7 +6,7 @@ import { parseList, selectPage, toConnection, type ChildList, type Connection, t
 import { postsOfAuthorsWithPage } from './posts';
 import { AppError } from '../errors';
 import { emailTaken, signOut, toUserRow } from './auth';
-import { parseId } from '../ids';
+import { rowIdOf } from '../ids';
 import { USER_LIST } from './lists';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
@@ -17,8 +17,12 @@ export interface UpdateViewerInput {
 }
 
 /** Users are public (their email is not: see the User.email resolver). */
-export async function getUser(ctx: Context, id: string): Promise<UserRow | null> {
-  const userId = parseId(id);
+export function getUser(ctx: Context, id: string): Promise<UserRow | null> {
+  return userByRowId(ctx, rowIdOf(id, 'User'));
+}
+
+/** The user of a row id (null: none); batched with the request's other reads. */
+export async function userByRowId(ctx: Context, userId: number | null): Promise<UserRow | null> {
   return userId === null ? null : ctx.loaders.userById.load(userId);
 }
 

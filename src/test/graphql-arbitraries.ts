@@ -20,6 +20,7 @@ const FIELDS = [
   'endCursor',
   'totalCount',
   'id',
+  'databaseId',
   'name',
   'email',
   'title',
@@ -41,7 +42,7 @@ const FIELDS = [
   'createPost',
   'deletePost',
 ];
-const ARGUMENTS = ['first', 'last', 'after', 'before', 'where', 'orderBy', 'id', 'input', 'name', 'bogus'];
+const ARGUMENTS = ['first', 'last', 'after', 'before', 'where', 'orderBy', 'id', 'ids', 'input', 'name', 'bogus'];
 
 const literal: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: -(2 ** 33), max: 2 ** 33 }).map(String),

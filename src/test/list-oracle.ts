@@ -3,9 +3,12 @@
  * hold, to compare against what the server answers. Text order comes from a rank table the caller
  * builds from the database's collation, since that is the order PostgreSQL sorts by.
  */
+import { globalId } from '../ids';
+
 export type Value = number | string | boolean | Date | null;
 export type Row = Record<string, Value>;
-export type FieldType = 'id' | 'string' | 'boolean' | 'datetime';
+/** `postId` and `userId` are IDFilters of global ids of that type. */
+export type FieldType = 'postId' | 'userId' | 'string' | 'boolean' | 'datetime';
 
 export interface OracleSpec {
   filters: Record<string, FieldType>;
@@ -34,9 +37,9 @@ function fieldMatches(actual: Value, type: FieldType, filter: unknown): boolean 
   if (actual === null) return false;
   const insensitive = (filter as Filter).mode === 'INSENSITIVE';
   return ops.every(([op, operand]) => {
-    if (type === 'id') {
+    if (type === 'postId' || type === 'userId') {
       const ids = op === 'in' ? (operand as string[]) : [operand as string];
-      return ids.some((id) => /^[1-9][0-9]*$/.test(id) && Number(id) === actual);
+      return ids.includes(globalId(type === 'postId' ? 'Post' : 'User', actual as number));
     }
     if (type === 'datetime') {
       const [a, b] = [(actual as Date).getTime(), new Date(operand as string).getTime()];

@@ -79,6 +79,13 @@ export type IdFilter = {
   in?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+/** Conditions on an integer; all given conditions must hold. */
+export type IntFilter = {
+  equals?: InputMaybe<Scalars['Int']['input']>;
+  /** At most 100 values. */
+  in?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
 export type LogInInput = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
@@ -144,6 +151,12 @@ export type MutationUpdateViewerArgs = {
   input: UpdateViewerInput;
 };
 
+/** An object with a global id (Relay's global object identification): any of them can be read again by `node(id:)`. */
+export type Node = {
+  /** Opaque and unique across all types: it names the type and the row. Do not parse it or build it. */
+  id: Scalars['ID']['output'];
+};
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -157,11 +170,13 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
-export type Post = {
+export type Post = Node & {
   __typename?: 'Post';
   author: User;
   content?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** The post's row number: the form ids had before they became global ids. */
+  databaseId: Scalars['Int']['output'];
   /** Set when the post is soft-deleted (only its author can see it then). */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
@@ -213,6 +228,8 @@ export type PostWhere = {
   authorId?: InputMaybe<IdFilter>;
   content?: InputMaybe<StringFilter>;
   createdAt?: InputMaybe<DateTimeFilter>;
+  /** The post's row number (databaseId): how a client holding ids of the old numeric form finds its posts. */
+  databaseId?: InputMaybe<IntFilter>;
   id?: InputMaybe<IdFilter>;
   published?: InputMaybe<Scalars['Boolean']['input']>;
   title?: InputMaybe<StringFilter>;
@@ -221,6 +238,10 @@ export type PostWhere = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The object a global id names (a User or a Post), or null when it names nothing the viewer may see. */
+  node?: Maybe<Node>;
+  /** The objects of up to 100 global ids, in their order: null for each id that names nothing the viewer may see. */
+  nodes: Array<Maybe<Node>>;
   /** A post by id, or null when it does not exist or the viewer may not see it. */
   post?: Maybe<Post>;
   /** The posts the viewer may see (published ones and their own drafts), newest first unless orderBy says otherwise. */
@@ -231,6 +252,16 @@ export type Query = {
   users: UserConnection;
   /** The signed-in user, or null when the request carries no valid token. */
   viewer?: Maybe<User>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -322,9 +353,11 @@ export type UpdateViewerPayload = {
   user: User;
 };
 
-export type User = {
+export type User = Node & {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
+  /** The user's row number: the form ids had before they became global ids. */
+  databaseId: Scalars['Int']['output'];
   /** Visible only to the user themselves; null for everyone else. */
   email?: Maybe<Scalars['EmailAddress']['output']>;
   id: Scalars['ID']['output'];
@@ -376,6 +409,8 @@ export type UserWhere = {
   NOT?: InputMaybe<UserWhere>;
   OR?: InputMaybe<Array<UserWhere>>;
   createdAt?: InputMaybe<DateTimeFilter>;
+  /** The user's row number (databaseId): how a client holding ids of the old numeric form finds its users. */
+  databaseId?: InputMaybe<IntFilter>;
   id?: InputMaybe<IdFilter>;
   name?: InputMaybe<StringFilter>;
 };
@@ -446,6 +481,13 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( PostRow )
+    | ( UserRow )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -464,8 +506,10 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IDFilter: IdFilter;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IntFilter: IntFilter;
   LogInInput: LogInInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NonEmptyString: ResolverTypeWrapper<Scalars['NonEmptyString']['output']>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<ConnectionPageInfo>;
@@ -511,8 +555,10 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   IDFilter: IdFilter;
   Int: Scalars['Int']['output'];
+  IntFilter: IntFilter;
   LogInInput: LogInInput;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   NonEmptyString: Scalars['NonEmptyString']['output'];
   PageInfo: ConnectionPageInfo;
   Post: PostRow;
@@ -579,6 +625,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateViewer?: Resolver<ResolversTypes['UpdateViewerPayload'], ParentType, ContextType, RequireFields<MutationUpdateViewerArgs, 'input'>>;
 };
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Post' | 'User', ParentType, ContextType>;
+};
+
 export interface NonEmptyStringScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['NonEmptyString'], any> {
   name: 'NonEmptyString';
 }
@@ -594,12 +644,14 @@ export type PostResolvers<ContextType = Context, ParentType extends ResolversPar
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   content?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  databaseId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   published?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PostConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostConnection'] = ResolversParentTypes['PostConnection']> = {
@@ -615,6 +667,8 @@ export type PostEdgeResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryPostsArgs>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
@@ -636,11 +690,13 @@ export type UpdateViewerPayloadResolvers<ContextType = Context, ParentType exten
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  databaseId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['EmailAddress']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<UserPostsArgs>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type UserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = {
@@ -664,6 +720,7 @@ export type Resolvers<ContextType = Context> = {
   DeleteViewerPayload?: DeleteViewerPayloadResolvers<ContextType>;
   EmailAddress?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   NonEmptyString?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver } from 'graphql-scalars';
 import type { Resolvers } from '../schema';
+import { nodeTypeOf } from '../../services/nodes';
 import { Mutation } from './mutation';
 import { Post } from './post';
 import { Query } from './query';
@@ -13,4 +14,5 @@ export const resolvers: Resolvers = {
   Mutation,
   User,
   Post,
+  Node: { __resolveType: nodeTypeOf },
 };
