@@ -216,6 +216,16 @@ describe('logOut with a JWT', () => {
   });
 });
 
+describe('the built-in account mutations with a JWT', () => {
+  it('logOutEverywhere is refused like logOut; changePassword fails as a wrong current password (there is none)', async () => {
+    const token = await aToken(rsa, claims());
+    const everywhere = await api.gql(`mutation { logOutEverywhere }`, {}, { token });
+    expect(everywhere.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ISSUER_TOKEN' });
+    const change = await api.gql(`mutation { changePassword(input: { currentPassword: "anything", newPassword: "long enough" }) }`, {}, { token });
+    expect(change.errors![0]).toMatchObject({ message: 'the current password is wrong', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+});
+
 describe('SQL statements', () => {
   it('a JWT request costs no more statements than a session token request', async () => {
     const token = await aToken(rsa, claims());

@@ -54,14 +54,19 @@ export async function signIn(ctx: Context, user: User): Promise<AuthResult> {
   return { token, user: ctx.viewer };
 }
 
+/** What is wrong with a new password, under the input field `field`. */
+function passwordProblems(password: string, field: string): FieldProblem[] {
+  if (password.length < PASSWORD_MIN) return [{ path: [field], message: `must be at least ${PASSWORD_MIN} characters` }];
+  if (password.length > PASSWORD_MAX) return [{ path: [field], message: `must be at most ${PASSWORD_MAX} characters` }];
+  return [];
+}
+
 /**
  * A new account, checked and with its password hashed, not yet saved. Reads no database, so it runs before
  * the mutation's transaction: no connection is held while the hash waits its turn or is computed.
  */
 export async function prepareAccount(ctx: Context, input: SignUpInput): Promise<User> {
-  const problems: FieldProblem[] = [];
-  if (input.password.length < PASSWORD_MIN) problems.push({ path: ['password'], message: `must be at least ${PASSWORD_MIN} characters` });
-  if (input.password.length > PASSWORD_MAX) problems.push({ path: ['password'], message: `must be at most ${PASSWORD_MAX} characters` });
+  const problems = passwordProblems(input.password, 'password');
   const user = User.build({ email: input.email, name: input.name ?? null, passwordHash: 'pending' });
   problems.push(...(await problemsOf(user)));
   if (problems.length) throw AppError.badInput(problems);
@@ -94,17 +99,65 @@ export async function checkCredentials(ctx: Context, input: LogInInput): Promise
  */
 export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
-  if (ctx.issuer !== null) {
-    throw new AppError(
-      'FORBIDDEN',
-      "this request is signed in with an identity provider's token, which only that provider can end: sign out there and discard the token",
-      undefined,
-      { reason: 'ISSUER_TOKEN' },
-    );
-  }
+  refuseIssuerToken(ctx);
   if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
   signOut(ctx);
   return true;
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** The key the viewer's password checks are counted under, as logIn counts its email's (login-limits.ts). */
+export function passwordOwner(ctx: Context): string {
+  const viewer = requireViewer(ctx);
+  return viewer.email ?? `user ${viewer.id}`;
+}
+
+/**
+ * The hash of the viewer's new password, once the current one is right. Like checkCredentials, it runs before
+ * the mutation's transaction under the logIn limits; a wrong current password, or none (a user of an identity
+ * provider), is UNAUTHENTICATED, as for logIn.
+ */
+export async function checkPasswordChange(ctx: Context, input: ChangePasswordInput): Promise<string> {
+  const viewer = requireViewer(ctx);
+  const problems = passwordProblems(input.newPassword, 'newPassword');
+  if (problems.length) throw AppError.badInput(problems);
+  const user = await User.scope('withPasswordHash').findByPk(viewer.id, { useMaster: true });
+  const matches = await verifyPassword(input.currentPassword, user?.passwordHash ?? (await decoyHash), ctx.limits);
+  if (!user?.passwordHash || !matches) throw new AppError('UNAUTHENTICATED', 'the current password is wrong');
+  return hashPassword(input.newPassword, ctx.limits);
+}
+
+/** Saves the viewer's new password and revokes the account's other sessions: whoever knew the old one is out. */
+export async function changePassword(ctx: Context, passwordHash: string): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  await User.update({ passwordHash }, { where: { id: { [Op.eq]: viewer.id } } });
+  const others = ctx.sessionId === null ? {} : { id: { [Op.ne]: ctx.sessionId } };
+  await Session.destroy({ where: { userId: { [Op.eq]: viewer.id }, ...others } });
+  return true;
+}
+
+/** Revokes every session of the viewer, this request's included: the rest of the request acts as no one. */
+export async function logOutEverywhere(ctx: Context): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  refuseIssuerToken(ctx);
+  await Session.destroy({ where: { userId: { [Op.eq]: viewer.id } } });
+  signOut(ctx);
+  return true;
+}
+
+/** A JWT is its issuer's: this API cannot end it (README "Signing in with your identity provider"). */
+function refuseIssuerToken(ctx: Context): void {
+  if (ctx.issuer === null) return;
+  throw new AppError(
+    'FORBIDDEN',
+    "this request is signed in with an identity provider's token, which only that provider can end: sign out there and discard the token",
+    undefined,
+    { reason: 'ISSUER_TOKEN' },
+  );
 }
 
 /** From here on the request is anonymous (its session was revoked, or its user deleted). */
