@@ -20,11 +20,15 @@ const publicKey = z.union([z.string(), z.record(z.string(), z.unknown())]).trans
 const issuer = z
   .object({
     /** Exactly the token's `iss`, e.g. https://tenant.eu.auth0.com/ (trailing slash included when the issuer writes one). */
-    issuer: z.string().url(),
+    issuer: z.string().url().max(255),
     /** What the token's `aud` must contain: this API's identifier at the issuer. */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** Where the issuer publishes its keys (fetched, cached by kid). */
-    jwksUrl: z.string().url().optional(),
+    jwksUrl: z
+      .string()
+      .url()
+      .refine((url) => /^https?:/.test(url), 'must be an http(s) URL')
+      .optional(),
     /** Or its key itself, for setups without a JWKS endpoint. */
     publicKey: publicKey.optional(),
     algorithms: z

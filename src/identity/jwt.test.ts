@@ -149,6 +149,22 @@ describe('key rotation and JWKS outages', () => {
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'KEYS_UNAVAILABLE', retryable: true });
   });
 
+  it('tokens with kids the JWKS does not list fetch it again at most once per cooldown', async () => {
+    const limited = await startJwksServer([rsa]);
+    const [config] = issuersVariable.parse(JSON.stringify([{ issuer: ISSUER, audience: AUDIENCE, jwksUrl: limited.url, jwksCooldownSeconds: 30 }]));
+    const providers = new IdentityProviders([config!], 30);
+    try {
+      await providers.authenticate(User.sequelize!, await aToken(rsa, claims()));
+      const strangers = await Promise.all(Array.from({ length: 20 }, async () => aToken(await aSigningKey('ES256'), claims())));
+      for (const token of strangers) {
+        await expect(providers.authenticate(User.sequelize!, token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'UNKNOWN_KEY' } });
+      }
+      expect(limited.fetches).toBe(1);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('past the cache age, a JWKS that cannot be fetched again leaves the keys fetched last in use', async () => {
     const stale = await startJwksServer([rsa]);
     const [config] = issuersVariable.parse(JSON.stringify([{ issuer: ISSUER, audience: AUDIENCE, jwksUrl: stale.url, jwksMaxAgeSeconds: 0 }]));

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { logger } from '../logger';
 import type { IssuerConfig } from './issuers';
 
 /** The issuer's keys could not be fetched and none cached fits the token: the failure is ours, not the token's. */
@@ -37,6 +38,7 @@ export function keySource(issuer: IssuerConfig): KeyObject | JWTVerifyGetKey {
       return await remote(header, token);
     } catch (error) {
       if (!isFetchFailure(error)) throw error;
+      logger.warn({ err: error, issuer: issuer.issuer }, "the identity provider's JWKS could not be fetched");
       const cached = remote.jwks();
       if (!cached) throw new KeysUnavailable(error);
       try {
