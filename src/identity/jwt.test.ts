@@ -78,6 +78,12 @@ describe('JWTs of a configured issuer', () => {
     expect(await User.count()).toBe(1);
   });
 
+  it('cuts a long name to 100 characters and leaves out one the model refuses (a NUL character)', async () => {
+    const long = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'long', name: 'n'.repeat(300) })) });
+    const nul = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'nul', name: 'a\u0000b' })) });
+    expect([long.data!.viewer.name, nul.data!.viewer.name]).toEqual(['n'.repeat(100), null]);
+  });
+
   it('accepts a token expired a moment ago, within the clock skew', async () => {
     const res = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ exp: now() - 10 })) });
     expect(res.errors).toBeUndefined();
@@ -111,6 +117,9 @@ describe('refused tokens: 401 UNAUTHENTICATED with a reason, nothing about the k
     ['HMAC-signed with a JWKS public key as secret', () => HS256_WITH_PUBLIC_KEY(rsa.pem, ISSUER), 'ALGORITHM_NOT_ALLOWED'],
     ['without sub', () => aToken(rsa, claims({ sub: undefined })), 'MALFORMED'],
     ['without exp', () => aToken(rsa, claims({ exp: undefined })), 'MALFORMED'],
+    ['whose sub is no text', () => aToken(rsa, claims({ sub: { id: 1 } })), 'MALFORMED'],
+    ['whose sub holds a NUL character', () => aToken(rsa, claims({ sub: 'a\u0000b' })), 'MALFORMED'],
+    ['whose sub is longer than 255 characters', () => aToken(rsa, claims({ sub: 'x'.repeat(256) })), 'MALFORMED'],
     ['that is three parts of nonsense', () => 'abc.def.ghi', 'MALFORMED'],
   ])('a token %s', async (_, make, reason) => {
     const refusal = await refusalOf(await make());
@@ -196,7 +205,8 @@ describe('the local user of a token', () => {
     const unverified = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'a', email: 'a@example.com', email_verified: false })) });
     const unsaid = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'b', email: 'b@example.com' })) });
     const invalid = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'c', email: 'not an email', email_verified: true })) });
-    expect([unverified, unsaid, invalid].map((res) => res.data!.viewer.email)).toEqual([null, null, null]);
+    const long = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'd', email: `${'a'.repeat(300)}@example.com`, email_verified: true })) });
+    expect([unverified, unsaid, invalid, long].map((res) => res.data!.viewer.email)).toEqual([null, null, null, null]);
   });
 
   it("never takes over an existing account holding the token's verified email: a new user without email, and a warning", async () => {

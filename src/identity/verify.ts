@@ -81,8 +81,11 @@ export class TokenVerifier {
     } catch (error) {
       throw refusalFor(error);
     }
-    const subject = claims.sub!;
-    if (subject.length > MAX_SUBJECT_LENGTH) throw refusal('MALFORMED', `the token's sub claim is longer than ${MAX_SUBJECT_LENGTH} characters`);
+    // jose checks that sub is there, not what it is; it is stored as text (no NUL in PostgreSQL).
+    const subject: unknown = claims.sub;
+    if (typeof subject !== 'string' || !subject || subject.length > MAX_SUBJECT_LENGTH || subject.includes('\0')) {
+      throw refusal('MALFORMED', `the token's sub claim must be text of 1 to ${MAX_SUBJECT_LENGTH} characters`);
+    }
     return { issuer: config, subject, claims };
   }
 }
