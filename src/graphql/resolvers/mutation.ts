@@ -2,17 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
-import {
-  changePassword,
-  checkCredentials,
-  checkPasswordChange,
-  logOut,
-  logOutEverywhere,
-  passwordOwner,
-  prepareAccount,
-  signIn,
-  signUp,
-} from '../../services/auth';
+import { checkCredentials, logOut, prepareAccount, signIn, signUp } from '../../services/auth';
+import { changePassword, checkPasswordChange, logOutEverywhere, passwordOwner } from '../../services/auth';
 import { countSignUp, limitLogIn } from '../../services/login-limits';
 import { createPost, createPosts, deletePost, restorePost, updatePost } from '../../services/posts';
 import { deleteViewer, updateViewer } from '../../services/users';
