@@ -6,6 +6,7 @@ import * as indexListOrderings from './20261125000400-index-list-orderings';
 import * as coverAuthorCounts from './20261125000500-cover-author-counts';
 import * as createLoginAttempts from './20261125000600-create-login-attempts';
 import * as attemptCounts from './20261128083000-attempt-counts';
+import * as externalIdentities from './20261128100000-external-identities';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -19,4 +20,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261125000500-cover-author-counts', ...coverAuthorCounts },
   { name: '20261125000600-create-login-attempts', ...createLoginAttempts },
   { name: '20261128083000-attempt-counts', ...attemptCounts },
+  { name: '20261128100000-external-identities', ...externalIdentities },
 ];

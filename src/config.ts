@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { issuersVariable } from './identity/issuers';
 import { DEFAULT_LIMITS } from './limits';
 
 /** The folder holding package.json, so src/ (tests) and dist/src/ (built) find the same files. */
@@ -112,6 +113,11 @@ export const environment = z.object({
   CLIENT_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestWindowSeconds),
   /** Requests of one client being served at once, per instance; more are refused with 429. */
   CLIENT_MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsInFlightPerClient),
+  // Identity providers (README "Signing in with your identity provider"; src/identity/issuers.ts says each field).
+  /** Trusted JWT issuers: a JSON array of { issuer, audience, jwksUrl | publicKey, emailClaim?, nameClaim?, algorithms? }; unset: none. */
+  AUTH_ISSUERS: issuersVariable,
+  /** Seconds of difference between clocks allowed when a JWT's exp and nbf are checked. */
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

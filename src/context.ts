@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import type { UserRow } from './db/models/user';
 import type { Limits } from './limits';
 import { Loaders } from './loaders';
+import { NO_IDENTITY_PROVIDERS, type IdentityProviders } from './identity';
 import { authenticate } from './services/auth';
 
 /** Everything a resolver may use for one request; built anew for every request. */
@@ -11,6 +12,8 @@ export interface Context {
   viewer: UserRow | null;
   /** The session the request's token belongs to (what logOut revokes). */
   sessionId: number | null;
+  /** The identity provider whose JWT signed the viewer in (src/identity), or null for a built-in session. */
+  issuer: string | null;
   loaders: Loaders;
   /** How long a new sign-in token lives. */
   tokenTtlSeconds: number;
@@ -26,8 +29,14 @@ export interface Context {
 export type RequestOrigin = Pick<Context, 'clientAddress' | 'limits'>;
 
 /** Reads the bearer token (one SQL statement when present) and gives the request fresh loaders. */
-export async function buildContext(sequelize: Sequelize, tokenTtlSeconds: number, authorization: string | undefined, origin: RequestOrigin): Promise<Context> {
-  const session = await authenticate(authorization);
-  const viewer = session?.user ?? null;
-  return { sequelize, viewer, sessionId: session?.sessionId ?? null, loaders: new Loaders(), tokenTtlSeconds, ...origin };
+export async function buildContext(
+  sequelize: Sequelize,
+  tokenTtlSeconds: number,
+  authorization: string | undefined,
+  origin: RequestOrigin,
+  identityProviders: IdentityProviders = NO_IDENTITY_PROVIDERS,
+): Promise<Context> {
+  const signedIn = await authenticate(authorization, sequelize, identityProviders);
+  const viewer = signedIn?.user ?? null;
+  return { sequelize, viewer, sessionId: signedIn?.sessionId ?? null, issuer: signedIn?.issuer ?? null, loaders: new Loaders(), tokenTtlSeconds, ...origin };
 }

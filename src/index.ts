@@ -1,6 +1,7 @@
 import { explorerEnabled, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
+import { IdentityProviders } from './identity';
 import { migrateUp } from './db/migrator';
 import { limitsOf } from './limits';
 import { logger } from './logger';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     explorer: explorerEnabled(config),
     limits: limitsOf(config),
     trustProxy: config.TRUST_PROXY,
+    identityProviders: new IdentityProviders(config.AUTH_ISSUERS, config.AUTH_CLOCK_SKEW_SECONDS),
   });
   const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);

@@ -5,6 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import Fastify from 'fastify';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
+import type { IdentityProviders } from './identity';
 import { explorerAssets, prefersHtml, sendExplorerPage } from './explorer';
 import { compiledExecution } from './graphql/executor';
 import { faultStatusPlugin } from './graphql/fault-status';
@@ -49,6 +50,8 @@ export interface ServerDeps {
   limits?: Partial<Limits>;
   /** Fastify's `trustProxy`: whom to believe about X-Forwarded-For; by default no one (the socket's address). */
   trustProxy?: TrustProxy;
+  /** The identity providers whose JWTs sign people in beside the built-in sessions (src/identity); none by default. */
+  identityProviders?: IdentityProviders;
 }
 
 export interface RunningServer {
@@ -126,7 +129,7 @@ export async function createServer(deps: ServerDeps) {
         limits,
       );
       const origin = { clientAddress: clientKey(request.ip, limits.clientIpv6Prefix), limits };
-      return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin);
+      return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin, deps.identityProviders);
     } catch (error) {
       throw toContextError(error);
     }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Op, Sequelize, UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError, type Sequelize } from 'sequelize';
+import type { IdentityProviders } from '../identity';
 import type { Context } from '../context';
 import { Session } from '../db/models/session';
-import { User, type UserRow } from '../db/models/user';
+import { toUserRow, User, whereEmailIs, type UserRow } from '../db/models/user';
 import { AppError, type FieldProblem } from '../errors';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { problemsOf } from './validation';
@@ -27,15 +28,7 @@ export interface AuthResult {
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function toUserRow(user: User): UserRow {
-  const { passwordHash: _secret, ...row } = user.get({ plain: true });
-  return row;
-}
-
-/** Finds a user by email whatever its case, through the lower(email) unique index. */
-export function whereEmailIs(email: string) {
-  return Sequelize.where(Sequelize.fn('lower', Sequelize.col('email')), email.trim().toLowerCase());
-}
+export { toUserRow, whereEmailIs };
 
 /** Maps a lost unique-email race (or a taken email) to CONFLICT on the email field. */
 export function emailTaken(error: unknown): never {
@@ -61,14 +54,19 @@ export async function signIn(ctx: Context, user: User): Promise<AuthResult> {
   return { token, user: ctx.viewer };
 }
 
+/** What is wrong with a new password, under the input field `field`. */
+function passwordProblems(password: string, field: string): FieldProblem[] {
+  if (password.length < PASSWORD_MIN) return [{ path: [field], message: `must be at least ${PASSWORD_MIN} characters` }];
+  if (password.length > PASSWORD_MAX) return [{ path: [field], message: `must be at most ${PASSWORD_MAX} characters` }];
+  return [];
+}
+
 /**
  * A new account, checked and with its password hashed, not yet saved. Reads no database, so it runs before
  * the mutation's transaction: no connection is held while the hash waits its turn or is computed.
  */
 export async function prepareAccount(ctx: Context, input: SignUpInput): Promise<User> {
-  const problems: FieldProblem[] = [];
-  if (input.password.length < PASSWORD_MIN) problems.push({ path: ['password'], message: `must be at least ${PASSWORD_MIN} characters` });
-  if (input.password.length > PASSWORD_MAX) problems.push({ path: ['password'], message: `must be at most ${PASSWORD_MAX} characters` });
+  const problems = passwordProblems(input.password, 'password');
   const user = User.build({ email: input.email, name: input.name ?? null, passwordHash: 'pending' });
   problems.push(...(await problemsOf(user)));
   if (problems.length) throw AppError.badInput(problems);
@@ -95,25 +93,106 @@ export async function checkCredentials(ctx: Context, input: LogInInput): Promise
   return user;
 }
 
-/** Revokes the token of this request at once: the rest of the request no longer acts as its user. */
+/**
+ * Revokes the token of this request at once: the rest of the request no longer acts as its user. An identity
+ * provider's JWT is refused instead: only its issuer can end it (README "Signing in with your identity provider").
+ */
 export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
+  refuseIssuerToken(ctx);
   if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
   signOut(ctx);
   return true;
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** The key the viewer's password checks are counted under, as logIn counts its email's (login-limits.ts). */
+export function passwordOwner(ctx: Context): string {
+  const viewer = requireViewer(ctx);
+  return viewer.email ?? `user ${viewer.id}`;
+}
+
+/**
+ * The hash of the viewer's new password, once the current one is right. Like checkCredentials, it runs before
+ * the mutation's transaction under the logIn limits; a wrong current password, or none (a user of an identity
+ * provider), is UNAUTHENTICATED, as for logIn.
+ */
+export async function checkPasswordChange(ctx: Context, input: ChangePasswordInput): Promise<string> {
+  const viewer = requireViewer(ctx);
+  const problems = passwordProblems(input.newPassword, 'newPassword');
+  if (problems.length) throw AppError.badInput(problems);
+  const user = await User.scope('withPasswordHash').findByPk(viewer.id, { useMaster: true });
+  const matches = await verifyPassword(input.currentPassword, user?.passwordHash ?? (await decoyHash), ctx.limits);
+  if (!user?.passwordHash || !matches) throw new AppError('UNAUTHENTICATED', 'the current password is wrong');
+  return hashPassword(input.newPassword, ctx.limits);
+}
+
+/** Saves the viewer's new password and revokes the account's other sessions: whoever knew the old one is out. */
+export async function changePassword(ctx: Context, passwordHash: string): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  await User.update({ passwordHash }, { where: { id: { [Op.eq]: viewer.id } } });
+  const others = ctx.sessionId === null ? {} : { id: { [Op.ne]: ctx.sessionId } };
+  await Session.destroy({ where: { userId: { [Op.eq]: viewer.id }, ...others } });
+  return true;
+}
+
+/** Revokes every session of the viewer, this request's included: the rest of the request acts as no one. */
+export async function logOutEverywhere(ctx: Context): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  refuseIssuerToken(ctx);
+  await Session.destroy({ where: { userId: { [Op.eq]: viewer.id } } });
+  signOut(ctx);
+  return true;
+}
+
+/** A JWT is its issuer's: this API cannot end it (README "Signing in with your identity provider"). */
+function refuseIssuerToken(ctx: Context): void {
+  if (ctx.issuer === null) return;
+  throw new AppError(
+    'FORBIDDEN',
+    "this request is signed in with an identity provider's token, which only that provider can end: sign out there and discard the token",
+    undefined,
+    { reason: 'ISSUER_TOKEN' },
+  );
 }
 
 /** From here on the request is anonymous (its session was revoked, or its user deleted). */
 export function signOut(ctx: Context): void {
   ctx.viewer = null;
   ctx.sessionId = null;
+  ctx.issuer = null;
 }
 
-/** The user and session a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. */
-export async function authenticate(authorization: string | undefined): Promise<{ user: UserRow; sessionId: number } | null> {
+/** A bearer token: a built-in session's (43 characters, no dots) or an issuer's JWT (three parts, up to a few kilobytes). */
+const BEARER = /^Bearer ([A-Za-z0-9_.-]{1,8192})$/;
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
+/** The signature part may be empty (`alg: none`): the verifier refuses it with its reason. */
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Who a request's token signs in: the user, and the session (built-in token) or the issuer (JWT) that vouches. */
+export interface Authenticated {
+  user: UserRow;
+  sessionId: number | null;
+  issuer: string | null;
+}
+
+/**
+ * The user a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. Its shape tells a
+ * JWT from a session token before any database read; either costs one SQL statement once the user exists.
+ */
+export async function authenticate(
+  authorization: string | undefined,
+  sequelize: Sequelize,
+  identityProviders: IdentityProviders,
+): Promise<Authenticated | null> {
   if (!authorization) return null;
-  const token = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(authorization)?.[1];
-  if (!token) throw new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
+  const token = BEARER.exec(authorization)?.[1];
+  if (token && JWT.test(token)) return { ...(await identityProviders.authenticate(sequelize, token)), sessionId: null };
+  if (!token || !SESSION_TOKEN.test(token)) throw new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
   // Looked up by the token's digest: the stored value is useless to whoever reads the table.
   const session = await Session.findOne({
     where: { tokenHash: { [Op.eq]: digest(token) }, expiresAt: { [Op.gt]: new Date() } },
@@ -122,5 +201,5 @@ export async function authenticate(authorization: string | undefined): Promise<{
     useMaster: true,
   });
   if (!session?.user) throw new AppError('UNAUTHENTICATED', 'the token is invalid, expired or revoked; sign in again');
-  return { user: toUserRow(session.user), sessionId: session.id };
+  return { user: toUserRow(session.user), sessionId: session.id, issuer: null };
 }

@@ -4,9 +4,11 @@ import { noNulCharacters } from './validators';
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
-  declare email: string;
+  /** Null for a user an identity provider signed in without a verified email it could give (src/identity). */
+  declare email: string | null;
   declare name: string | null;
-  declare passwordHash: string;
+  /** Null for a user who signs in only through an identity provider: logIn never matches it. */
+  declare passwordHash: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare posts?: NonAttribute<Post[]>;
@@ -17,8 +19,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
         email: {
           type: DataTypes.STRING(254),
-          allowNull: false,
-          set(value: string) {
+          allowNull: true,
+          set(value: string | null) {
             this.setDataValue('email', typeof value === 'string' ? value.trim() : value);
           },
           validate: { isEmail: { msg: 'must be a valid email address' }, noNulCharacters },
@@ -28,7 +30,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
           allowNull: true,
           validate: { len: { args: [0, 100], msg: 'must be at most 100 characters' }, noNulCharacters },
         },
-        passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+        passwordHash: { type: DataTypes.STRING(255), allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },
@@ -55,3 +57,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
 /** A user as plain data, without the password hash. */
 export type UserRow = Omit<InferAttributes<User>, 'passwordHash' | 'posts'>;
+
+/** A user as plain data, whichever columns it was read with: the password hash never leaves the data layer. */
+export function toUserRow(user: User): UserRow {
+  const { passwordHash: _secret, ...row } = user.get({ plain: true });
+  return row;
+}
+
+/** Finds a user by email whatever its case, through the lower(email) unique index. */
+export function whereEmailIs(email: string) {
+  return Sequelize.where(Sequelize.fn('lower', Sequelize.col('email')), email.trim().toLowerCase());
+}

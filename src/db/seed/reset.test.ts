@@ -31,7 +31,7 @@ describe('npm run db:reset', () => {
         expect(result.output).toContain('dropped every table');
         expect(result.code).toBe(0);
 
-        expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'attempt_counts', 'posts', 'sessions', 'users']);
+        expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'attempt_counts', 'identities', 'posts', 'sessions', 'users']);
         expect(await migrationStatus(sequelize)).toEqual({ executed: migrations.map((m) => m.name), pending: [] });
         const users = await select<{ id: number; email: string }>(sequelize, 'SELECT id, email FROM users ORDER BY id');
         expect(users).toHaveLength(4);

@@ -48,7 +48,7 @@ describe('npm run db:seed', () => {
     expect(await seed(['--users', '3', '--posts', '5'])).toMatchObject({ code: 0 });
 
     const emails = (await User.findAll({ raw: true })).map((user) => user.email);
-    expect(new Set(emails.map((email) => email.toLowerCase())).size).toBe(5);
+    expect(new Set(emails.map((email) => email!.toLowerCase())).size).toBe(5);
     expect(emails.filter((email) => email === SEED_EMAIL)).toHaveLength(1);
     const byNewUsers = await Post.count({ paranoid: false, where: { authorId: { [Op.notIn]: first.map((user) => user.id) } } });
     expect(byNewUsers).toBe(5);

@@ -31,6 +31,12 @@ export type AuthPayload = {
   user: User;
 };
 
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  /** At least 8 characters. */
+  newPassword: Scalars['String']['input'];
+};
+
 export type CreatePostInput = {
   content?: InputMaybe<Scalars['String']['input']>;
   published?: InputMaybe<Scalars['Boolean']['input']>;
@@ -93,6 +99,8 @@ export type LogInInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Sets a new password once the current one is given (counted like logIn attempts); revokes the account's other sessions. */
+  changePassword: Scalars['Boolean']['output'];
   createPost: CreatePostPayload;
   /** Creates up to 100 posts at once: all of them or none. */
   createPosts: CreatePostsPayload;
@@ -104,11 +112,18 @@ export type Mutation = {
   logIn: AuthPayload;
   /** Revokes the token this request was sent with. */
   logOut: Scalars['Boolean']['output'];
+  /** Revokes every session of the viewer, this request's included. */
+  logOutEverywhere: Scalars['Boolean']['output'];
   restorePost: RestorePostPayload;
   /** Creates an account and signs it in. */
   signUp: AuthPayload;
   updatePost: UpdatePostPayload;
   updateViewer: UpdateViewerPayload;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
 };
 
 
@@ -493,6 +508,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<AuthResult>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChangePasswordInput: ChangePasswordInput;
   CreatePostInput: CreatePostInput;
   CreatePostPayload: ResolverTypeWrapper<Omit<CreatePostPayload, 'post'> & { post: ResolversTypes['Post'] }>;
   CreatePostsInput: CreatePostsInput;
@@ -542,6 +558,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuthPayload: AuthResult;
   Boolean: Scalars['Boolean']['output'];
+  ChangePasswordInput: ChangePasswordInput;
   CreatePostInput: CreatePostInput;
   CreatePostPayload: Omit<CreatePostPayload, 'post'> & { post: ResolversParentTypes['Post'] };
   CreatePostsInput: CreatePostsInput;
@@ -613,12 +630,14 @@ export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['CreatePostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
   createPosts?: Resolver<ResolversTypes['CreatePostsPayload'], ParentType, ContextType, RequireFields<MutationCreatePostsArgs, 'input'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'input'>>;
   deleteViewer?: Resolver<ResolversTypes['DeleteViewerPayload'], ParentType, ContextType>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  logOutEverywhere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   restorePost?: Resolver<ResolversTypes['RestorePostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   updatePost?: Resolver<ResolversTypes['UpdatePostPayload'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'input'>>;

@@ -3,6 +3,7 @@ import type { Context } from '../../context';
 import { inTransaction } from '../../db/transaction';
 import { Loaders } from '../../loaders';
 import { checkCredentials, logOut, prepareAccount, signIn, signUp } from '../../services/auth';
+import { changePassword, checkPasswordChange, logOutEverywhere, passwordOwner } from '../../services/auth';
 import { countSignUp, limitLogIn } from '../../services/login-limits';
 import { createPost, createPosts, deletePost, restorePost, updatePost } from '../../services/posts';
 import { deleteViewer, updateViewer } from '../../services/users';
@@ -63,4 +64,11 @@ export const Mutation: MutationResolvers = {
     if (input.email != null && ctx.viewer) await countSignUp(ctx);
     return asMutation(ctx, async () => ({ user: await updateViewer(ctx, input) }));
   },
+  // The current password is checked under the logIn limits (its guesses count as failed logIns), before the transaction.
+  changePassword: (_, { input }, ctx) =>
+    limitLogIn(ctx, passwordOwner(ctx), async () => {
+      const passwordHash = await checkPasswordChange(ctx, input);
+      return asMutation(ctx, () => changePassword(ctx, passwordHash));
+    }),
+  logOutEverywhere: (_, __, ctx) => asMutation(ctx, () => logOutEverywhere(ctx)),
 };
