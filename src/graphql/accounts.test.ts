@@ -1,6 +1,7 @@
 import { Session } from '../db/models/session';
 import { startSession } from '../services/auth';
 import { aSignedInUser, PASSWORD } from '../test/factories';
+import { userId } from '../test/ids';
 import { useServer } from '../test/server';
 
 const api = useServer({ limits: { loginFailuresPerEmailAndClient: 3 } });
@@ -16,7 +17,7 @@ describe('changePassword', () => {
     const { token: other } = await startSession(user.id, 3600);
     const res = await api.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }, { token });
     expect(res).toMatchObject({ data: { changePassword: true } });
-    expect((await api.gql(VIEWER, {}, { token })).data!.viewer).toEqual({ id: String(user.id) });
+    expect((await api.gql(VIEWER, {}, { token })).data!.viewer).toEqual({ id: userId(user) });
     expect((await api.gql(VIEWER, {}, { token: other })).status).toBe(401);
     expect((await api.gql(LOG_IN, { input: { email: 'cp@example.com', password: PASSWORD } })).errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect((await api.gql(LOG_IN, { input: { email: 'cp@example.com', password: NEW_PASSWORD } })).errors).toBeUndefined();
@@ -32,7 +33,7 @@ describe('changePassword', () => {
     const refused = await api.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }, { token });
     expect(refused.errors![0]!.extensions.code).toBe('TOO_MANY_REQUESTS');
     expect(await Session.count({ where: { userId: user.id } })).toBe(2);
-    expect((await api.gql(VIEWER, {}, { token })).data!.viewer).toEqual({ id: String(user.id) });
+    expect((await api.gql(VIEWER, {}, { token })).data!.viewer).toEqual({ id: userId(user) });
   });
 
   it('refuses a short new password with BAD_USER_INPUT on newPassword, and an anonymous request', async () => {

@@ -4,6 +4,7 @@ import { User } from '../db/models/user';
 import { logger } from '../logger';
 import type { ServerDeps } from '../server';
 import { aSignedInUser, aUser } from '../test/factories';
+import { userId } from '../test/ids';
 import { aSigningKey, aToken, startJwksServer, type JwksServer, type SigningKey } from '../test/issuer';
 import { statementsDuring, useServer } from '../test/server';
 import { IdentityProviders } from '.';
@@ -54,9 +55,9 @@ describe('JWTs of a configured issuer', () => {
     const res = await api.gql(VIEWER, {}, { token: await aToken(key, claims({ name: 'Ada', email: 'ada@example.com', email_verified: true })) });
     expect(res.errors).toBeUndefined();
     expect(res.data!.viewer).toEqual({ id: expect.any(String), name: 'Ada', email: 'ada@example.com' });
-    expect(await Identity.findAll({ raw: true })).toEqual([
-      expect.objectContaining({ issuer: ISSUER, subject: 'person-1', userId: Number(res.data!.viewer.id) }),
-    ]);
+    const identities = await Identity.findAll({ raw: true });
+    expect(identities).toEqual([expect.objectContaining({ issuer: ISSUER, subject: 'person-1' })]);
+    expect(userId({ id: identities[0]!.userId })).toBe(res.data!.viewer.id);
   });
 
   it('signs in with a static public key, and a token far longer than a session token', async () => {
@@ -215,7 +216,7 @@ describe('the local user of a token', () => {
       const owner = await aUser({ email: 'owner@example.com' });
       const res = await api.gql(VIEWER, {}, { token: await aToken(rsa, claims({ sub: 'claimant', email: 'OWNER@example.com', email_verified: true })) });
       expect(res.data!.viewer).toMatchObject({ email: null });
-      expect(res.data!.viewer.id).not.toBe(String(owner.id));
+      expect(res.data!.viewer.id).not.toBe(userId(owner));
       expect(warn).toHaveBeenCalledWith({ issuer: ISSUER, subject: 'claimant' }, expect.stringMatching(/existing account/));
     } finally {
       warn.mockRestore();
