@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './limits';
+import { type AllowedOrigins, defaultOrigins, parseOrigins } from './http/origins';
+import { DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
 
 /** The folder holding package.json, so src/ (tests) and dist/src/ (built) find the same files. */
 export const packageRoot = findPackageRoot(__dirname);
@@ -112,6 +114,22 @@ export const environment = z.object({
   CLIENT_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestWindowSeconds),
   /** Requests of one client being served at once, per instance; more are refused with 429. */
   CLIENT_MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsInFlightPerClient),
+  // Browsers and caches (README "Security and limits").
+  /** Origins whose pages may call the API from a browser, comma-separated (`https://*.example.com`, `http://localhost:*`, or `*`). */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text, context): AllowedOrigins | undefined => {
+      if (text === undefined) return undefined;
+      try {
+        return parseOrigins(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Seconds a cache (a CDN, a browser) may keep the answer to an anonymous query sent by GET; 0: it must ask again. */
+  HTTP_GET_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_GET_CACHE_MAX_AGE_SECONDS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -125,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** CORS_ORIGINS when set; else pages on this machine (any port), or none in production. */
+export function corsOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'NODE_ENV'>): AllowedOrigins {
+  return config.CORS_ORIGINS ?? defaultOrigins(config.NODE_ENV === 'production');
 }
 
 /** Whether browsers get the explorer: EXPLORER when set, else everywhere but production. */

@@ -1,4 +1,4 @@
-import { explorerEnabled, loadConfig } from './config';
+import { corsOrigins, explorerEnabled, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     explorer: explorerEnabled(config),
     limits: limitsOf(config),
     trustProxy: config.TRUST_PROXY,
+    corsOrigins: corsOrigins(config),
+    getCacheMaxAgeSeconds: config.HTTP_GET_CACHE_MAX_AGE_SECONDS,
   });
   const running = await server.listen(config.PORT, config.HOST);
   logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);
