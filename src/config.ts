@@ -22,7 +22,7 @@ export const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** The interface the HTTP server listens on (e.g. 127.0.0.1); unset: all of them. */
+  /** The interface the HTTP server listens on (e.g. 0.0.0.0); unset: 127.0.0.1 (loopback), all of them in production. */
   HOST: z.string().min(1).optional(),
   /** A PostgreSQL URL; when unset, an embedded PostgreSQL is started. */
   DATABASE_URL: z.string().url().optional(),
@@ -143,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** HOST when set; else loopback only (the seeded accounts share a published password), every interface in production. */
+export function listenHost(config: Pick<Config, 'HOST' | 'NODE_ENV'>): string | undefined {
+  return config.HOST ?? (config.NODE_ENV === 'production' ? undefined : '127.0.0.1');
 }
 
 /** CORS_ORIGINS when set; else pages on this machine (any port), or none in production. */

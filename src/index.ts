@@ -1,4 +1,4 @@
-import { corsOrigins, explorerEnabled, loadConfig } from './config';
+import { corsOrigins, explorerEnabled, listenHost, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { migrateUp } from './db/migrator';
@@ -27,8 +27,9 @@ async function main(): Promise<void> {
     corsOrigins: corsOrigins(config),
     getCacheMaxAgeSeconds: config.HTTP_GET_CACHE_MAX_AGE_SECONDS,
   });
-  const running = await server.listen(config.PORT, config.HOST);
-  logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);
+  const running = await server.listen(config.PORT, listenHost(config));
+  logger.info(running.listening);
+  logger.info(`GraphQL API ready at ${running.url}`);
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

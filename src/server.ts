@@ -33,6 +33,7 @@ import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
 import { limitJsonNesting, refuseCrossSitePost, refuseMethod, requireUtf8 } from './http/guards';
 import { registerCors } from './http/cors';
+import { listeningOn, urlOf } from './http/listening';
 import { cacheControlPlugin, DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
 import { type AllowedOrigins, defaultOrigins, isAllowedOrigin } from './http/origins';
 
@@ -60,6 +61,8 @@ export interface ServerDeps {
 
 export interface RunningServer {
   url: string;
+  /** Where it listens, in words for the start log (src/http/listening.ts). */
+  listening: string;
   stop(): Promise<void>;
 }
 
@@ -179,12 +182,11 @@ export async function createServer(deps: ServerDeps) {
         // Node's own listen: with no host, every interface, dual-stack (Fastify's would pick localhost).
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
-          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const stop = async () => {
             await drain.run(app, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
             await apollo.stop();
           };
-          resolve({ url: `http://${shown}:${address.port}${GRAPHQL_PATH}`, stop });
+          resolve({ url: urlOf(address, GRAPHQL_PATH), listening: listeningOn(address), stop });
         });
       });
     },
