@@ -67,17 +67,16 @@ const graphqlPost = (query: string, variables: object, token?: string) => ({
   body: JSON.stringify({ query, variables }),
 });
 
+const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { token user { name } } }';
+/** The page signs up through the API at `url`. */
+const signUpFrom = (page: Page, url: string, email: string) =>
+  fetchInPage(page, url, graphqlPost(SIGN_UP, { input: { email, name: 'Single Page', password: 'a long enough password' } }));
+
 it(
   'lets a page on another origin sign up, query and create a post with its token through fetch',
   async () => {
     const page = await openPage();
-    const signUp = await fetchInPage(
-      page,
-      api.url,
-      graphqlPost('mutation ($input: SignUpInput!) { signUp(input: $input) { token user { name } } }', {
-        input: { email: 'spa@example.com', name: 'Single Page', password: 'a long enough password' },
-      }),
-    );
+    const signUp = await signUpFrom(page, api.url, 'spa@example.com');
     expect(signUp).toEqual({
       ok: true,
       status: 200,
@@ -92,18 +91,25 @@ it(
     const create = await fetchInPage(
       page,
       api.url,
-      graphqlPost('mutation ($input: CreatePostInput!) { createPost(input: $input) { post { title } } }', { input: { title: 'From the SPA' } }, token),
+      graphqlPost(
+        'mutation ($input: CreatePostInput!) { createPost(input: $input) { post { title } } }',
+        { input: { title: 'From the SPA', published: true } },
+        token,
+      ),
     );
     expect(create).toMatchObject({ ok: true, json: { data: { createPost: { post: { title: 'From the SPA' } } } } });
     const author = await User.findOne({ where: { email: 'spa@example.com' }, rejectOnEmpty: true });
     expect(await Post.count({ where: { authorId: author.id, title: 'From the SPA' } })).toBe(1);
 
-    // A query by GET as urql sends it by default: no preflight header, and so no preflight at all.
-    const byGet = await fetchInPage(page, `${api.url}?query=${encodeURIComponent('{ viewer { name } }')}`, {
+    // A query by GET as urql sends it by default: anonymous, no preflight header, so the browser sends no preflight.
+    const byGet = await fetchInPage(page, `${api.url}?query=${encodeURIComponent('{ posts(first: 1) { totalCount } }')}`, { method: 'GET' });
+    expect(byGet).toMatchObject({ ok: true, status: 200, json: { data: { posts: { totalCount: 1 } } } });
+    // Signed in, the Authorization header makes it preflighted, and it is allowed as well.
+    const signedInGet = await fetchInPage(page, `${api.url}?query=${encodeURIComponent('{ viewer { name } }')}`, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}` },
     });
-    expect(byGet).toMatchObject({ ok: true, json: { data: { viewer: { name: 'Single Page' } } } });
+    expect(signedInGet).toMatchObject({ ok: true, json: { data: { viewer: { name: 'Single Page' } } } });
   },
   BROWSER_TIMEOUT,
 );
@@ -112,13 +118,7 @@ it(
   'blocks a page whose origin is not on the list: fetch rejects, and the mutation never reaches the server',
   async () => {
     const page = await openPage();
-    const signUp = await fetchInPage(
-      page,
-      strict.url,
-      graphqlPost('mutation ($input: SignUpInput!) { signUp(input: $input) { token } }', {
-        input: { email: 'blocked@example.com', password: 'a long enough password' },
-      }),
-    );
+    const signUp = await signUpFrom(page, strict.url, 'blocked@example.com');
     expect(signUp).toEqual({ ok: false, error: expect.stringMatching(/Failed to fetch/) });
     expect(await User.count({ where: { email: 'blocked@example.com' } })).toBe(0);
     // A simple GET is sent, but the page may not read its answer.
