@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { issuersVariable } from './identity/issuers';
 import { DEFAULT_LIMITS } from './limits';
+import { type AllowedOrigins, defaultOrigins, parseOrigins } from './http/origins';
+import { DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
 
 /** The folder holding package.json, so src/ (tests) and dist/src/ (built) find the same files. */
 export const packageRoot = findPackageRoot(__dirname);
@@ -21,7 +23,7 @@ export const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** The interface the HTTP server listens on (e.g. 127.0.0.1); unset: all of them. */
+  /** The interface the HTTP server listens on (e.g. 0.0.0.0); unset: 127.0.0.1 (loopback), all of them in production. */
   HOST: z.string().min(1).optional(),
   /** A PostgreSQL URL; when unset, an embedded PostgreSQL is started. */
   DATABASE_URL: z.string().url().optional(),
@@ -118,6 +120,22 @@ export const environment = z.object({
   AUTH_ISSUERS: issuersVariable,
   /** Seconds of difference between clocks allowed when a JWT's exp and nbf are checked. */
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  // Browsers and caches (README "Security and limits").
+  /** Origins whose pages may call the API from a browser, comma-separated (`https://*.example.com`, `http://localhost:*`, or `*`). */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text, context): AllowedOrigins | undefined => {
+      if (text === undefined) return undefined;
+      try {
+        return parseOrigins(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Seconds a cache (a CDN, a browser) may keep the answer to an anonymous query sent by GET; 0: it must ask again. */
+  HTTP_GET_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_GET_CACHE_MAX_AGE_SECONDS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -131,6 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** HOST when set; else loopback only (the seeded accounts share a published password), every interface in production. */
+export function listenHost(config: Pick<Config, 'HOST' | 'NODE_ENV'>): string | undefined {
+  return config.HOST ?? (config.NODE_ENV === 'production' ? undefined : '127.0.0.1');
+}
+
+/** CORS_ORIGINS when set; else pages on this machine (any port), or none in production. */
+export function corsOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'NODE_ENV'>): AllowedOrigins {
+  return config.CORS_ORIGINS ?? defaultOrigins(config.NODE_ENV === 'production');
 }
 
 /** Whether browsers get the explorer: EXPLORER when set, else everywhere but production. */

@@ -1,4 +1,4 @@
-import { explorerEnabled, loadConfig } from './config';
+import { corsOrigins, explorerEnabled, listenHost, loadConfig } from './config';
 import { connectDatabase, databaseOptions } from './db/database';
 import { locateDatabase } from './db/locate';
 import { IdentityProviders } from './identity';
@@ -26,9 +26,12 @@ async function main(): Promise<void> {
     limits: limitsOf(config),
     trustProxy: config.TRUST_PROXY,
     identityProviders: new IdentityProviders(config.AUTH_ISSUERS, config.AUTH_CLOCK_SKEW_SECONDS),
+    corsOrigins: corsOrigins(config),
+    getCacheMaxAgeSeconds: config.HTTP_GET_CACHE_MAX_AGE_SECONDS,
   });
-  const running = await server.listen(config.PORT, config.HOST);
-  logger.info(`GraphQL API ready at http://localhost:${config.PORT === 0 ? new URL(running.url).port : config.PORT}/graphql`);
+  const running = await server.listen(config.PORT, listenHost(config));
+  logger.info(running.listening);
+  logger.info(`GraphQL API ready at ${running.url}`);
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

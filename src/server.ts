@@ -32,7 +32,11 @@ import { Drain } from './http/drain';
 import { answerHeaders } from './http/headers';
 import { answerErrorsInJson } from './http/errors';
 import { apolloHandler } from './http/graphql';
-import { limitJsonNesting, refuseMethod, requireUtf8 } from './http/guards';
+import { limitJsonNesting, refuseCrossSitePost, refuseMethod, requireUtf8 } from './http/guards';
+import { registerCors } from './http/cors';
+import { listeningOn, urlOf } from './http/listening';
+import { cacheControlPlugin, DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
+import { type AllowedOrigins, defaultOrigins, isAllowedOrigin } from './http/origins';
 
 export interface ServerDeps {
   sequelize: Sequelize;
@@ -52,10 +56,16 @@ export interface ServerDeps {
   trustProxy?: TrustProxy;
   /** The identity providers whose JWTs sign people in beside the built-in sessions (src/identity); none by default. */
   identityProviders?: IdentityProviders;
+  /** Origins whose browser pages may call the API (CORS_ORIGINS); by default this machine's pages, none in production. */
+  corsOrigins?: AllowedOrigins;
+  /** How long caches may keep an anonymous query's answer sent by GET (HTTP_GET_CACHE_MAX_AGE_SECONDS). */
+  getCacheMaxAgeSeconds?: number;
 }
 
 export interface RunningServer {
   url: string;
+  /** Where it listens, in words for the start log (src/http/listening.ts). */
+  listening: string;
   stop(): Promise<void>;
 }
 
@@ -106,15 +116,17 @@ export async function createServer(deps: ServerDeps) {
     // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
     // the server and kill the process with the signal again before the pool is closed.
     stopOnTerminationSignals: false,
+    // Applied to POST only, before the body is read (refuseCrossSitePost): GET queries need no preflight header.
+    csrfPrevention: false,
     plugins: [
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(limits.maxCost),
       answerSizePlugin, // an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
-      // Apollo's cache control would only ever say no-store (no type sets hints), at the cost of a hook on
-      // every field of every answer: say it once per answer instead. Tokens and emails stay out of caches.
+      // Apollo's cache control works from hints no type sets, at the cost of a hook on every field of every
+      // answer: Cache-Control is set once per answer instead.
       ApolloServerPluginCacheControlDisabled(),
-      { requestDidStart: async () => ({ willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store') }) },
+      cacheControlPlugin(deps.getCacheMaxAgeSeconds ?? DEFAULT_GET_CACHE_MAX_AGE_SECONDS),
       tracePlugin,
       faultStatusPlugin,
     ],
@@ -135,8 +147,11 @@ export async function createServer(deps: ServerDeps) {
     }
   });
 
-  // CORS (@fastify/cors) registers here, before the routes; its preflight then replaces the OPTIONS refusal below.
+  const logger = deps.logger ?? processLogger;
+  const corsOrigins = deps.corsOrigins ?? defaultOrigins(deps.production);
   app.addHook('onRequest', answerHeaders);
+  // Before the routes: a preflight is answered by its hook, before the OPTIONS refusal below.
+  await registerCors(app, corsOrigins, logger);
   app.addHook('onRequest', drain.closeAfterAnswer);
   parseBodies(app);
   app.get('/metrics', metrics.handler);
@@ -146,7 +161,7 @@ export async function createServer(deps: ServerDeps) {
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
     exposeHeadRoute: false,
-    onRequest: [traceRequests(deps.logger ?? processLogger, metrics), limitClients(limits), requireUtf8],
+    onRequest: [traceRequests(logger, metrics), limitClients(limits), requireUtf8, refuseCrossSitePost],
     preParsing: decodeBody,
     preValidation: limitJsonNesting,
     handler: (request, reply) => {
@@ -162,18 +177,19 @@ export async function createServer(deps: ServerDeps) {
   return {
     /** The raw HTTP server, for what plugs in beside Fastify (WebSocket upgrades). */
     httpServer,
+    /** Whether a page of this origin may call the API (CORS_ORIGINS): WebSocket upgrades check it too. */
+    isAllowedOrigin: (origin: string | undefined) => isAllowedOrigin(origin, corsOrigins),
     listen(port: number, host?: string): Promise<RunningServer> {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         // Node's own listen: with no host, every interface, dual-stack (Fastify's would pick localhost).
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
-          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const stop = async () => {
             await drain.run(app, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
             await apollo.stop();
           };
-          resolve({ url: `http://${shown}:${address.port}${GRAPHQL_PATH}`, stop });
+          resolve({ url: urlOf(address, GRAPHQL_PATH), listening: listeningOn(address), stop });
         });
       });
     },

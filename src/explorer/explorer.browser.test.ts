@@ -1,34 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Post } from '../db/models/post';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
+import { BROWSER_TIMEOUT, launchChromium } from '../test/browser';
 import { useServer } from '../test/server';
 
-// Debian's chromium package; CI installs it (.ci/run). Without it these tests fail: they must not pass unseen.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The README shows it; every run of this test draws it again. */
 const SCREENSHOT = path.join(__dirname, 'screenshot.png');
-const BROWSER_TIMEOUT = 120_000;
 
 const api = useServer({ explorer: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`the explorer's browser tests need Chromium at ${CHROMIUM}: install it with apt-get install -y chromium`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, BROWSER_TIMEOUT);
 
 afterAll(async () => {

@@ -42,7 +42,7 @@ export const decodeBody: preParsingHookHandler = (request, reply, payload, done)
 
 /**
  * JSON bodies (Fastify's own parser); any other body is read within the limit and left out, so Apollo sees
- * none and its CSRF prevention refuses what an HTML form could send (text/plain, form data, no content type).
+ * none (what an HTML form could send is refused before, by refuseCrossSitePost in guards.ts).
  */
 export function parseBodies(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));

@@ -11,6 +11,32 @@ export const refuseMethod: onRequestHookHandler = (request, reply, done) => {
   done();
 };
 
+/** The content types an HTML form, or a cross-site fetch without a preflight, can send. */
+const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+/** Headers no cross-site page can set without a preflight, which the server answers only for allowed origins. */
+export const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'];
+
+/**
+ * CSRF prevention for POST (Apollo's rule, applied here to POST only, before the body is read): a POST that a
+ * page of any site could send without a preflight (a form's content type, or none) is refused unless it carries
+ * a preflight header. A GET is not held to it: it runs no mutation and carries no credentials (tokens are
+ * bearer headers, which need a preflight), so urql's and Apollo Client's GET queries need no extra header.
+ */
+export const refuseCrossSitePost: onRequestHookHandler = (request, reply, done) => {
+  const contentType = request.headers['content-type']?.split(';', 1)[0]!.trim().toLowerCase();
+  const simple = contentType === undefined || contentType === '' || SIMPLE_CONTENT_TYPES.includes(contentType);
+  if (request.method === 'POST' && simple && !PREFLIGHT_HEADERS.some((name) => request.headers[name])) {
+    sendError(
+      reply,
+      400,
+      'BAD_REQUEST',
+      'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): send it as application/json, ' +
+        `or with a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header`,
+    );
+  }
+  done();
+};
+
 /**
  * Bodies are JSON in UTF-8 (as the GraphQL-over-HTTP spec says); a body in UTF-16 or UTF-32 would fail
  * with a misleading syntax error: say what is wrong, before the body is read.

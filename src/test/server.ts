@@ -66,6 +66,8 @@ export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}):
       production: false,
       tokenTtlSeconds: 3600,
       explorer: true,
+      // Tests read each answer fresh: anonymous GET answers say no-cache (the GET tests pass their own value).
+      getCacheMaxAgeSeconds: 0,
       ...options,
       limits: { ...TEST_CLIENT_LIMITS, ...options.limits },
     });
