@@ -25,7 +25,7 @@ import { knownRootTypesRule } from './graphql/root-types';
 import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
-import { clientKey, fastifyTrustProxy, type TrustProxy } from './http/client';
+import { clientKeyOf, fastifyTrustProxy, type TrustProxy } from './http/client';
 import { answerClientError } from './http/client-errors';
 import { limitClients } from './http/client-limits';
 import { Drain } from './http/drain';
@@ -140,7 +140,7 @@ export async function createServer(deps: ServerDeps) {
         request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query,
         limits,
       );
-      const origin = { clientAddress: clientKey(request.ip, limits.clientIpv6Prefix), limits };
+      const origin = { clientAddress: clientKeyOf(request, limits.clientIpv6Prefix), limits };
       return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin, deps.identityProviders);
     } catch (error) {
       throw toContextError(error);

@@ -1,7 +1,7 @@
 import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits } from '../limits';
-import { clientKey } from './client';
+import { clientKeyOf } from './client';
 import { sendError } from './respond';
 
 type ClientLimits = Pick<Limits, 'requestsPerClient' | 'requestWindowSeconds' | 'requestsInFlightPerClient' | 'clientIpv6Prefix'>;
@@ -23,7 +23,7 @@ export function limitClients(limits: ClientLimits): onRequestAsyncHookHandler {
   const requests = new RateLimiterMemory({ points: limits.requestsPerClient, duration: limits.requestWindowSeconds });
   const inFlight = new Map<string, number>();
   return async (request, reply) => {
-    const key = clientKey(request.ip, limits.clientIpv6Prefix);
+    const key = clientKeyOf(request, limits.clientIpv6Prefix);
     try {
       await requests.consume(key);
     } catch (refusal) {

@@ -28,3 +28,15 @@ export function clientKey(address: string | undefined, ipv6Prefix: number): stri
   });
   return `${ipaddr.fromByteArray(bytes).toString()}/${ipv6Prefix}`;
 }
+
+const keys = new WeakMap<object, string>();
+
+/**
+ * The client key of a request, worked out once: the per-client limits read it before the body, and the
+ * GraphQL context (sign-in limits) reads it again for the same request.
+ */
+export function clientKeyOf(request: { ip: string | undefined }, ipv6Prefix: number): string {
+  let key = keys.get(request);
+  if (key === undefined) keys.set(request, (key = clientKey(request.ip, ipv6Prefix)));
+  return key;
+}
