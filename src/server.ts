@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import Fastify from 'fastify';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import { buildContext, type Context } from './context';
 import type { IdentityProviders } from './identity';
@@ -60,6 +60,8 @@ export interface ServerDeps {
   corsOrigins?: AllowedOrigins;
   /** How long caches may keep an anonymous query's answer sent by GET (HTTP_GET_CACHE_MAX_AGE_SECONDS). */
   getCacheMaxAgeSeconds?: number;
+  /** Routes served beside /graphql by a mode that needs its own (the test mode's, src/testkit); none otherwise. */
+  routes?: FastifyPluginAsync;
 }
 
 export interface RunningServer {
@@ -171,6 +173,7 @@ export async function createServer(deps: ServerDeps) {
     },
   });
   app.route({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'], url: GRAPHQL_PATH, onRequest: refuseMethod, handler: () => undefined });
+  if (deps.routes) app.register(deps.routes);
   answerErrorsInJson(app, GRAPHQL_PATH);
   await app.ready();
 
