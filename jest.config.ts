@@ -4,6 +4,8 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/migrations'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // The Relay tests compile their documents into node_modules/.cache/relay-artifacts (src/clients/relay): TypeScript to transform.
+  transformIgnorePatterns: ['/node_modules/(?!\\.cache/relay-artifacts/)'],
   // Starts one real PostgreSQL (embedded, or DATABASE_URL) and migrates a template database once.
   globalSetup: '<rootDir>/src/test/global-setup.ts',
   globalTeardown: '<rootDir>/src/test/global-teardown.ts',

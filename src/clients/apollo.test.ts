@@ -22,8 +22,20 @@ function memoryTokens(token: string | null): TokenStore & { token: string | null
 const PAGE = gql`
   query Page($first: Int, $after: String, $last: Int, $before: String, $where: PostWhere) {
     posts(first: $first, after: $after, last: $last, before: $before, where: $where, orderBy: [{ field: CREATED_AT, direction: ASC }]) {
-      edges { cursor node { id title version } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          id
+          title
+          version
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
@@ -99,13 +111,19 @@ describe('Apollo Client with relayStylePagination', () => {
     const { data } = await client.mutate<{ updatePost: { post: { id: string; title: string; version: number } } }>({
       mutation: gql`
         mutation Rename($input: UpdatePostInput!) {
-          updatePost(input: $input) { post { id title version } }
+          updatePost(input: $input) {
+            post {
+              id
+              title
+              version
+            }
+          }
         }
       `,
       variables: { input: { id: postId(post), title: 'After', expectedVersion: 0 } },
     });
     expect(data!.updatePost.post).toEqual({ __typename: 'Post', id: postId(post), title: 'After', version: 1 });
-    expect(client.cache.extract()[`Post:${postId(post)}`]).toMatchObject({ title: 'After', version: 1 });
+    expect((client.cache.extract() as Record<string, object>)[`Post:${postId(post)}`]).toMatchObject({ title: 'After', version: 1 });
     expect(titlesOf(client.readQuery<Page>({ query: PAGE, variables })!)).toEqual(['After']);
   });
 });
@@ -116,7 +134,9 @@ describe("Apollo Client's error link", () => {
     const client = createApolloClient(api.url, tokens);
     const VIEWER = gql`
       query Viewer {
-        viewer { id }
+        viewer {
+          id
+        }
       }
     `;
     const refused = await client.query({ query: VIEWER, errorPolicy: 'none' }).then(

@@ -22,8 +22,18 @@ afterEach(() => jest.restoreAllMocks());
 const PAGE = gql`
   query Page($first: Int!, $after: String) {
     posts(first: $first, after: $after, orderBy: [{ field: CREATED_AT, direction: ASC }]) {
-      edges { cursor node { id title version } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          title
+          version
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -55,7 +65,8 @@ describe("urql with graphcache's keys and relayPagination", () => {
     const { user, token } = await aSignedInUser();
     const author = await aUser();
     const posts = [];
-    for (let day = 1; day <= 5; day += 1) posts.push(await aPublishedPost(day === 3 ? user : author, { title: `Day ${day}`, createdAt: new Date(Date.UTC(2026, 0, day)) }));
+    for (let day = 1; day <= 5; day += 1)
+      posts.push(await aPublishedPost(day === 3 ? user : author, { title: `Day ${day}`, createdAt: new Date(Date.UTC(2026, 0, day)) }));
     const client = new Client({
       url: api.url,
       exchanges: [graphcache, fetchExchange],
