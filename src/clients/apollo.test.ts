@@ -1,4 +1,4 @@
-import { CombinedGraphQLErrors, gql } from '@apollo/client';
+import { ApolloClient, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { postId } from '../test/ids';
 import { useServer } from '../test/server';
@@ -125,6 +125,27 @@ describe('Apollo Client with relayStylePagination', () => {
     expect(data!.updatePost.post).toEqual({ __typename: 'Post', id: postId(post), title: 'After', version: 1 });
     expect((client.cache.extract() as Record<string, object>)[`Post:${postId(post)}`]).toMatchObject({ title: 'After', version: 1 });
     expect(titlesOf(client.readQuery<Page>({ query: PAGE, variables })!)).toEqual(['After']);
+  });
+});
+
+describe("Apollo Client's useGETForQueries", () => {
+  it('sends queries by GET with no extra header, and they are answered', async () => {
+    await aPublishedPost(await aUser(), { title: 'By GET' });
+    const methods: string[] = [];
+    const client = new ApolloClient({
+      link: new HttpLink({
+        uri: api.url,
+        useGETForQueries: true,
+        fetch: (input, init) => {
+          methods.push(init?.method ?? 'GET');
+          return fetch(input, init);
+        },
+      }),
+      cache: new InMemoryCache(),
+    });
+    const { data } = await client.query<Page>({ query: PAGE, variables: { first: 1 } });
+    expect(titlesOf(data!)).toEqual(['By GET']);
+    expect(methods).toEqual(['GET']);
   });
 });
 
