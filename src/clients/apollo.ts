@@ -9,10 +9,9 @@ export interface TokenStore {
 }
 
 export function createApolloClient(uri: string, tokens: TokenStore): ApolloClient {
-  // A token the API no longer accepts (expired, revoked) fails the whole request with HTTP 401, code
+  // A token the API does not accept (garbage, expired, revoked) fails the whole request with HTTP 401,
   // UNAUTHENTICATED: drop it, so the next requests go out signed out (and the app can ask to sign in again).
-  // The answer is GraphQL JSON (CombinedGraphQLErrors, extensions.code UNAUTHENTICATED); HttpLink puts the
-  // HTTP response in the operation's context, and its status tells this refusal from a field's error.
+  // HttpLink keeps the HTTP response in the operation's context, whose status tells this refusal apart.
   const dropRefusedToken = new ErrorLink(({ error, operation }) => {
     const { response } = operation.getContext() as { response?: Response };
     if (response?.status === 401 || (ServerError.is(error) && error.statusCode === 401)) tokens.clear();
