@@ -68,7 +68,9 @@ export async function fixtureProblems(fixtures: FixtureFile, limits: Pick<Limits
   for (const [key, post] of Object.entries(fixtures.posts ?? {})) {
     const at = ['posts', key];
     if (!(post.author in fixtures.users)) problems.push({ path: [...at, 'author'], message: `names no user of this file ("${post.author}")` });
-    problems.push(...(await problemsOf(Post.build({ title: post.title, content: post.content ?? null, published: post.published ?? false, authorId: 0 }), { prefix: at })));
+    problems.push(
+      ...(await problemsOf(Post.build({ title: post.title, content: post.content ?? null, published: post.published ?? false, authorId: 0 }), { prefix: at })),
+    );
     const max = limits.maxPostContentLength;
     if (post.content && post.content.length > max) problems.push({ path: [...at, 'content'], message: `must be at most ${max} characters` });
     problems.push(...timeProblems(at, post));

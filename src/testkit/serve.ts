@@ -13,7 +13,7 @@ import { startTestMode, type TestMode } from './mode';
 async function main(): Promise<void> {
   const options = parseServeArgs(process.argv.slice(2));
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', destination: pino.destination(2) });
-  let starting: Promise<TestMode> | undefined;
+  let starting: Promise<TestMode> | undefined = undefined;
   let stopping = false;
   const stop = async (why: string) => {
     if (stopping) return;

@@ -61,7 +61,9 @@ export async function takeSnapshot(sequelize: Sequelize): Promise<string> {
   const positions: string[] = [];
   for (const { sequence } of tables) {
     if (!sequence) continue;
-    const [row] = await sequelize.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${sequence}`, { type: QueryTypes.SELECT });
+    const [row] = await sequelize.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${sequence}`, {
+      type: QueryTypes.SELECT,
+    });
     positions.push(`SELECT setval(${literal(sequence)}, ${Number(row!.last_value)}, ${row!.is_called});`);
   }
   return [
@@ -114,7 +116,7 @@ export class Resetter {
     const started = process.hrtime.bigint();
     await this.sequelize.query(this.restore);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    await Promise.all([...this.listeners].map((listener) => listener(reason)));
+    await Promise.all([...this.listeners].map(async (listener) => listener(reason)));
     return ms;
   }
 }
