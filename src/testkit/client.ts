@@ -33,6 +33,8 @@ export interface TestApi {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:41234/graphql. */
   url: string;
   port: number;
+  /** The server's process id. */
+  pid: number;
   /** Back to exactly the fixtures (ids, timestamps, sequences); tokens minted before are void. */
   reset(): Promise<void>;
   /** A bearer token for the fixture user with this key (no password needed). */
@@ -75,12 +77,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   let timer: NodeJS.Timeout | undefined;
-  const ready = await new Promise<{ url: string; port: number; testkit: string }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; port: number; testkit: string; pid: number }>((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`the test API did not get ready in time:\n${log}`)), options.readyTimeoutMs ?? 120_000);
     const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       try {
-        const message = JSON.parse(line) as { ready?: boolean; url: string; port: number; testkit: string };
+        const message = JSON.parse(line) as { ready?: boolean; url: string; port: number; testkit: string; pid: number };
         if (message.ready) resolve(message);
       } catch {
         // not the ready line
@@ -109,6 +111,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   return {
     url: ready.url,
     port: ready.port,
+    pid: ready.pid,
     reset: () => call('reset'),
     tokenFor: async (user, tokenOptions = {}) => (await call<{ token: string }>('tokens', { user, ...tokenOptions })).token,
     expireToken: (token) => call('tokens/expire', { token }),
