@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createLogger } from '../logger';
 import { dropDatabase, recreateDatabase } from '../test/admin';
@@ -47,6 +48,29 @@ describe('the test mode refuses', () => {
         'Give it an empty database, or pass --wipe-database if everything in this one may be dropped.',
     );
     expect(await sql('SELECT id FROM invoices')).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('a bad fixture file', () => {
+  it('stops the start, naming the fixture and the field, and leaves the database untouched', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'content-api-bad-fixtures-')), 'fixtures.json');
+    fs.writeFileSync(file, JSON.stringify({ users: { ada: { email: 'ada@example.com', password: 'short' } } }));
+    try {
+      await expect(
+        startTestMode({
+          fixtures: file,
+          volume: null,
+          port: 0,
+          host: '127.0.0.1',
+          mayWipe: false,
+          env: { ...process.env, DATABASE_URL: url() },
+          logger: createLogger({ level: 'silent' }),
+        }),
+      ).rejects.toThrow(`bad fixtures in ${file}:\n  users.ada, field password: must be at least 8 characters`);
+      expect(await sql(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`)).toEqual([{ tables: 0 }]);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true });
+    }
   });
 });
 
