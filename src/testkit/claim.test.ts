@@ -6,6 +6,7 @@ import { createLogger } from '../logger';
 import { dropDatabase, recreateDatabase } from '../test/admin';
 import { TEST_ENV, urlFor } from '../test/environment';
 import { DEFAULT_FIXTURES } from './fixtures';
+import { generateFixtures } from './generate';
 import { startTestMode } from './mode';
 
 const adminUrl = () => process.env[TEST_ENV.adminUrl]!;
@@ -81,6 +82,23 @@ describe('the test mode takes', () => {
     await mode.stop();
     expect(await tablesNamed('invoices')).toEqual([]);
     expect(await tablesNamed('posts')).toHaveLength(1);
+  });
+
+  it('generated users and posts after the fixtures (--seed), the same for the same seed', async () => {
+    const volume = { seed: 5, users: 10, posts: 50 };
+    const mode = await startTestMode({
+      fixtures: DEFAULT_FIXTURES,
+      volume,
+      port: 0,
+      host: '127.0.0.1',
+      mayWipe: false,
+      env: { ...process.env, DATABASE_URL: url() },
+      logger: createLogger({ level: 'silent' }),
+    });
+    await mode.stop();
+    expect(await sql('SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM posts) AS posts')).toEqual([{ users: 13, posts: 56 }]);
+    const first = generateFixtures(volume).posts!['seed-post-1']!;
+    expect(await sql('SELECT title, "createdAt" FROM posts WHERE id = 7')).toEqual([{ title: first.title, createdAt: new Date(first.createdAt!) }]);
   });
 
   it('a database an earlier test mode left, without being told', async () => {
