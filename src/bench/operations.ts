@@ -13,6 +13,12 @@ export interface Operation {
 }
 
 export const OPERATIONS = {
+  typename: {
+    name: '{ __typename }',
+    query: `{ __typename }`,
+    signedIn: false,
+    budget: 0, // the fixed cost of a request: no statement
+  },
   postById: {
     name: 'post(id) with author',
     query: `query PostById($id: ID!) { post(id: $id) { id title content createdAt author { id name } } }`,
