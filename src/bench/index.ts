@@ -9,7 +9,7 @@ import { migrateUp } from '../db/migrator';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { startSession } from '../services/auth';
-import { measure, type Load, type Measurement } from './load';
+import { measure, warmUp, type Load, type Measurement } from './load';
 import { OPERATIONS, type OperationKey } from './operations';
 import { parentOf } from './cpu';
 import { FLOORS } from './floor';
@@ -19,8 +19,9 @@ import { startTarget, type Target } from './targets';
 import type { TargetName } from './serve';
 import { globalId } from '../ids';
 
-const USAGE = `npm run bench -- [--seconds 10] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
-  [--operations typename,postById,feed,nested,search,createPost] [--profile DIR (a CPU profile of each target, for Chrome DevTools)]`;
+const USAGE = `npm run bench -- [--seconds 10] [--warm-up-seconds 3] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
+  [--operations typename,postById,feed,nested,search,createPost] [--targets server,naive,floor]
+  [--profile DIR (a CPU profile of each target, for Chrome DevTools)]`;
 const DEFAULT_SIZE = { users: 10_000, posts: 200_000 };
 
 /** `npm run bench`: seed (once), then drive the server, the naive baseline and the floor; report. */
@@ -28,21 +29,26 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string', default: '10' },
+      'warm-up-seconds': { type: 'string', default: '3' },
       connections: { type: 'string', default: '1,16,64' },
       'memory-seconds': { type: 'string', default: '60' },
       users: { type: 'string', default: String(DEFAULT_SIZE.users) },
       posts: { type: 'string', default: String(DEFAULT_SIZE.posts) },
       operations: { type: 'string', default: Object.keys(OPERATIONS).join(',') },
+      targets: { type: 'string', default: 'server,naive,floor' },
       profile: { type: 'string' },
     },
   });
   const chosen = values.operations.split(',') as OperationKey[];
+  const targets = values.targets.split(',');
   if (!chosen.every((key) => Object.hasOwn(OPERATIONS, key))) throw new Error(USAGE);
+  if (!targets.every((name) => ['server', 'naive', 'floor'].includes(name))) throw new Error(USAGE);
   const seconds = Number(values.seconds);
+  const warmUpSeconds = Number(values['warm-up-seconds']);
   const connections = values.connections.split(',').map(Number);
   const memorySeconds = Number(values['memory-seconds']);
   const size = { users: Number(values.users), posts: Number(values.posts) };
-  if (![seconds, memorySeconds, ...connections].every((n) => Number.isInteger(n) && n >= 0)) throw new Error(USAGE);
+  if (![seconds, warmUpSeconds, memorySeconds, ...connections].every((n) => Number.isInteger(n) && n >= 0)) throw new Error(USAGE);
   if (!(size.users > 0 && size.posts >= 0 && Number.isInteger(size.users) && Number.isInteger(size.posts))) throw new Error(USAGE);
 
   const config = loadConfig();
@@ -98,9 +104,10 @@ async function main(): Promise<void> {
     ['floor', chosen.filter((key) => Object.hasOwn(FLOORS, key))],
   ];
   for (const [name, operations] of plan) {
-    if (operations.length === 0) continue;
+    if (operations.length === 0 || !targets.includes(name)) continue;
     const target = await startTarget(name, env, values.profile && path.resolve(values.profile));
     for (const key of operations) {
+      await warmUp(target, loads[key], Math.max(...connections), warmUpSeconds);
       for (const c of connections) {
         const m = await measure(target, loads[key], c, seconds, postmaster);
         measurements.push(m);

@@ -92,6 +92,23 @@ export async function measure(
 }
 
 /**
+ * Load that is not measured: the target's code is compiled by the JIT and its pools are full before the
+ * first cell counts, so the first cells measured are not its slowest.
+ */
+export async function warmUp(target: Target, load: Load, connections: number, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  const headers = { 'content-type': 'application/json', ...(load.token && { authorization: `Bearer ${load.token}` }) };
+  await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers,
+    requests: [{ setupRequest: (request) => ({ ...request, body: load.body() }) }],
+  });
+}
+
+/**
  * Waits until the target runs no more statements: autocannon stops at its deadline without waiting for
  * the answers still in flight, and their work must not be counted in the next measurement.
  */
