@@ -78,11 +78,11 @@ export class Loaders {
    * `author { name }`): the post and its author then cost one statement.
    */
   readWithPosts(objects: readonly ObjectField[]): void {
-    for (const object of objects) {
-      const known = this.postObjects.find((asked) => asked.name === object.name);
-      if (!known)
-        this.postObjects.push({ ...object }); // a copy: the asked objects are shared by every request of a document
-      else if (!object.fields.every((field) => known.fields.includes(field))) known.fields = [...new Set([...known.fields, ...object.fields])];
+    for (const { name, fields } of objects) {
+      const known = this.postObjects.find((asked) => asked.name === name);
+      // Copies: the asked objects are shared by every request of the same document.
+      if (known) known.fields = [...new Set([...known.fields, ...fields])];
+      else this.postObjects.push({ name, fields: [...fields] });
     }
   }
 
