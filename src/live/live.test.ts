@@ -9,9 +9,10 @@ import { activeSubscriptions, subscribe, wsClient, type Received, type Transport
 const api = useServer();
 let open: Received[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   open.forEach((s) => s.stop());
   open = [];
+  await waitFor('the subscriptions to end', async () => (await activeSubscriptions(api.url)) === 0);
 });
 
 const POST = `id title published author { name email }`;

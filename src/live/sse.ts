@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Response as SseResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/fastify';
 import { clientKeyOf } from '../http/client';
@@ -26,7 +26,8 @@ function endingInErrors(results: Results, live: LiveServer): AsyncIterableIterat
         return await results.next();
       } catch (error) {
         done = true;
-        return { value: { errors: [live.formatted(error)] } as unknown as ExecutionResult, done: false };
+        const ending = error instanceof GraphQLError ? error : new GraphQLError('the subscription ended', { originalError: error as Error });
+        return { value: { errors: [ending] }, done: false };
       }
     },
     return: () => results.return(),

@@ -31,8 +31,15 @@ export function subscribe(transport: Transport, url: string, query: string, vari
       if (result.errors) received.errors.push(...(result.errors as Received['errors']));
       else received.data.push(result.data as Record<string, any>);
     },
-    error: (error: unknown) =>
-      received.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as Error)?.message ?? error), extensions: { code: `CLOSED ${(error as { code?: number })?.code ?? ''}`.trim() } }])),
+    error: (error: unknown) => {
+      // graphql-sse: a refused stream is an error holding the HTTP answer, whose body says why.
+      const response = (error as { response?: globalThis.Response }).response;
+      if (response) {
+        void response.json().then((body) => received.errors.push(...(body as { errors: Received["errors"] }).errors));
+        return;
+      }
+      received.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as Error)?.message ?? error), extensions: { code: `CLOSED ${(error as { code?: number })?.code ?? ''}`.trim() } }]));
+    },
     complete: () => (received.completed = true),
   };
   if (transport === 'websocket') {
