@@ -13,9 +13,11 @@ export interface Received<Data = Record<string, any>> {
 export type Transport = 'websocket' | 'sse';
 
 /** A graphql-ws client (the one Apollo Client, urql and Relay use) on a real socket to the server at `url`. */
-export function wsClient(url: string, token?: string, options: { retryAttempts?: number; lazy?: boolean } = {}): Client {
+export function wsClient(url: string | (() => string), token?: string, options: { retryAttempts?: number; lazy?: boolean } = {}): Client {
+  const urlNow = typeof url === 'string' ? () => url : url;
   return createWsClient({
-    url: url.replace(/^http/, 'ws'),
+    url: () => urlNow().replace(/^http/, 'ws'),
+    retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
     webSocketImpl: WebSocket,
     connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
     retryAttempts: options.retryAttempts ?? 0,
