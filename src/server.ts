@@ -91,7 +91,11 @@ function urlOfDatabase(sequelize: Sequelize): string {
 function addressOf(trust: TrustProxy) {
   const fastifyTrust = fastifyTrustProxy(trust);
   const trusts =
-    typeof fastifyTrust === 'function' ? fastifyTrust : typeof fastifyTrust === 'string' ? proxyaddr.compile(fastifyTrust.split(',').map((a) => a.trim())) : () => fastifyTrust;
+    typeof fastifyTrust === 'function'
+      ? fastifyTrust
+      : typeof fastifyTrust === 'string'
+        ? proxyaddr.compile(fastifyTrust.split(',').map((a) => a.trim()))
+        : () => fastifyTrust;
   return (request: http.IncomingMessage) => proxyaddr(request, trusts);
 }
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;

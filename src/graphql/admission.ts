@@ -67,7 +67,9 @@ export function admitOperation(schema: GraphQLSchema, limits: Limits, request: O
   }
   const invalid = validate(schema, document, [...specifiedRules, ...admissionRules(limits)]);
   if (invalid.length) {
-    return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
+    return invalid.map(
+      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }),
+    );
   }
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return refusal('the document has no operation of that name, or several and no operationName', 'BAD_REQUEST');

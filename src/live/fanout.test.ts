@@ -9,13 +9,13 @@ const api = useServer({ limits: { liveSubscriptionsPerConnection: 2000 } });
 const PUBLISHED = `subscription ($where: PostWhere) { postPublished(where: $where) { id title author { id name email } } }`;
 
 /** `n` anonymous subscribers over one connection, each with the `where` that `filterOf(i)` gives; once all are held by the server. */
-async function subscribers(n: number, filterOf: (i: number) => unknown = () => null): Promise<{ all: Received[]; stop(): Promise<void> }> {
+async function subscribers(n: number, filterOf: (i: number) => unknown = () => null): Promise<{ all: Received[]; stop: () => Promise<void> }> {
   const client = wsClient(api.url, undefined, { lazy: false });
   const all = Array.from({ length: n }, (_, i) => subscribe('websocket', api.url, PUBLISHED, { where: filterOf(i) }, undefined, client));
   await waitFor(`${n} subscriptions`, async () => (await activeSubscriptions(api.url)) === n, 60_000);
   return {
     all,
-    async stop() {
+    stop: async () => {
       all.forEach((s) => s.stop());
       await client.dispose();
       await waitFor('no subscriptions', async () => (await activeSubscriptions(api.url)) === 0, 60_000);
@@ -52,7 +52,10 @@ describe('fan-out statements per event', () => {
     const base = (await statementsOfOnePost(author.token, baseline.all, () => 1)).length;
     await baseline.stop();
     // Half of the filters match the author's post, half name no one.
-    const { all, stop } = await subscribers(1000, (i) => ({ authorId: { in: [userId(author.user), `unknown-${i % 150}`] }, ...(i % 2 ? {} : { title: { equals: 'news' } }) }));
+    const { all, stop } = await subscribers(1000, (i) => ({
+      authorId: { in: [userId(author.user), `unknown-${i % 150}`] },
+      ...(i % 2 ? {} : { title: { equals: 'news' } }),
+    }));
     const sql = await statementsOfOnePost(author.token, all, () => 1);
     expect(sql.length - base).toBe(2);
     expect(sql.filter((statement) => /EXISTS/.test(statement))).toHaveLength(2);

@@ -192,7 +192,8 @@ export class Hub {
     const liveSessions = new Set(found?.sessions ?? []);
     const liveUsers = new Set(found?.users ?? []);
     for (const s of signedIn) {
-      const valid = s.ctx.sessionId === null ? liveUsers.has(s.ctx.viewer!.id) && (s.ctx.expiresAt === null || s.ctx.expiresAt > now) : liveSessions.has(s.ctx.sessionId);
+      const valid =
+        s.ctx.sessionId === null ? liveUsers.has(s.ctx.viewer!.id) && (s.ctx.expiresAt === null || s.ctx.expiresAt > now) : liveSessions.has(s.ctx.sessionId);
       if (!valid) s.feed.fail(signedOut());
     }
   }

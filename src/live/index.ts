@@ -11,7 +11,7 @@ import { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
 import { authenticate, type Authenticated } from '../services/auth';
-import { startSubscription, type FormatError, type Results } from './execute';
+import { startSubscription, type FormatError } from './execute';
 import { Hub, type LiveContext } from './hub';
 import { Listener } from './listener';
 
@@ -68,7 +68,9 @@ export class LiveServer {
   async listen(): Promise<void> {
     await this.listener.start();
     this.recheck = setInterval(() => {
-      this.hub.recheckViewers(this.options.sequelize).catch((error: unknown) => this.options.logger.warn({ err: error }, 'live: the viewers could not be rechecked'));
+      this.hub
+        .recheckViewers(this.options.sequelize)
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'live: the viewers could not be rechecked'));
     }, this.options.limits.liveAuthRecheckMs);
     this.recheck.unref();
   }
@@ -133,8 +135,8 @@ export class LiveServer {
       contextValue,
     };
     const results = await startSubscription(args);
-    if (!('next' in results)) return results.map((error) => error);
-    return { args, results: results as Results };
+    if (!('next' in results)) return [...results];
+    return { args, results };
   }
 
   /** Stops taking subscriptions, lets the events heard so far go out (at most `graceMs`), stops listening. */

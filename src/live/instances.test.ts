@@ -21,7 +21,11 @@ async function stopInstance(instance: { db: Database; running: RunningServer }):
 }
 
 const publish = (url: string, token: string, title: string) =>
-  sendGraphQL(url, { query: `mutation ($title: NonEmptyString!) { createPost(input: { title: $title, published: true }) { post { id } } }`, variables: { title } }, { token });
+  sendGraphQL(
+    url,
+    { query: `mutation ($title: NonEmptyString!) { createPost(input: { title: $title, published: true }) { post { id } } }`, variables: { title } },
+    { token },
+  );
 
 describe('live data across instances', () => {
   it('writes through one instance reach the subscribers of both, each event once', async () => {

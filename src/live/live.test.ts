@@ -45,7 +45,12 @@ describe.each<Transport>(['websocket', 'sse'])('live data over %s', (transport) 
     const created = await create(author.token, 'Hello');
     expect(created.errors).toBeUndefined();
     await waitFor('both payloads', () => stranger.data.length === 1 && own.data.length === 1);
-    expect(stranger.data[0]!.postPublished).toEqual({ id: created.data!.createPost.post.id, title: 'Hello', published: true, author: { name: 'Ada', email: null } });
+    expect(stranger.data[0]!.postPublished).toEqual({
+      id: created.data!.createPost.post.id,
+      title: 'Hello',
+      published: true,
+      author: { name: 'Ada', email: null },
+    });
     expect(own.data[0]!.postPublished.author.email).toBe(author.user.email);
   });
 

@@ -16,7 +16,7 @@ const json = (status: number, body: unknown): SseResponse => [
  * UNAUTHENTICATED, SLOW_CONSUMER) sends its error as a last `next`, then `complete`, since the SSE protocol
  * has no `error` event.
  */
-function endingInErrors(results: Results, live: LiveServer): AsyncIterableIterator<ExecutionResult> {
+function endingInErrors(results: Results): AsyncIterableIterator<ExecutionResult> {
   let done = false;
   const stream: AsyncIterableIterator<ExecutionResult> = {
     [Symbol.asyncIterator]: () => stream,
@@ -44,13 +44,13 @@ export function serveSse(app: FastifyInstance, live: LiveServer, path: string) {
   const open = new Set<FastifyReply>();
   const handler = createHandler<undefined>({
     onSubscribe: async (req, params) => {
-      const request = req.raw as FastifyRequest;
+      const request = req.raw;
       const started = await live.subscribe(signIns.get(request)!, params);
       if (Array.isArray(started)) {
         const errors = started.map((error) => live.formatError(error.toJSON(), error));
         return json(errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ? 401 : 400, { errors });
       }
-      return endingInErrors(started.results, live);
+      return endingInErrors(started.results);
     },
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, live.formatError) as ExecutionResult,
   });
@@ -59,10 +59,13 @@ export function serveSse(app: FastifyInstance, live: LiveServer, path: string) {
     url: path,
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.headers.accept !== 'text/event-stream') {
-        return reply.code(406).send({ errors: [{ message: 'send Accept: text/event-stream (graphql-sse, distinct connections mode)', extensions: { code: 'BAD_REQUEST' } }] });
+        return reply
+          .code(406)
+          .send({ errors: [{ message: 'send Accept: text/event-stream (graphql-sse, distinct connections mode)', extensions: { code: 'BAD_REQUEST' } }] });
       }
       const client = clientKeyOf(request, live.limits.clientIpv6Prefix);
-      if (!live.countConnection(client)) return reply.code(429).send({ errors: [{ message: 'too many live connections from this client', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+      if (!live.countConnection(client))
+        return reply.code(429).send({ errors: [{ message: 'too many live connections from this client', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
       reply.raw.once('close', () => live.uncountConnection(client));
       try {
         signIns.set(request, await live.signIn(request.headers.authorization, client));

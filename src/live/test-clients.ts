@@ -2,8 +2,11 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test names the shape in its document, as AnswerData does
+type AnyData = Record<string, any>;
+
 /** What a test subscriber has received: payloads, the error that ended it, or that it completed. */
-export interface Received<Data = Record<string, any>> {
+export interface Received<Data = AnyData> {
   data: Data[];
   errors: { message: string; extensions?: { code?: string } }[];
   completed: boolean;
@@ -26,21 +29,32 @@ export function wsClient(url: string | (() => string), token?: string, options: 
 }
 
 /** Subscribes over `transport`, collecting what arrives in the object returned. */
-export function subscribe(transport: Transport, url: string, query: string, variables: Record<string, unknown> = {}, token?: string, client?: Client): Received {
+export function subscribe(
+  transport: Transport,
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+  client?: Client,
+): Received {
   const received: Received = { data: [], errors: [], completed: false, stop: () => undefined };
   const sink = {
     next: (result: { data?: unknown; errors?: readonly unknown[] }) => {
       if (result.errors) received.errors.push(...(result.errors as Received['errors']));
-      else received.data.push(result.data as Record<string, any>);
+      else received.data.push(result.data as AnyData);
     },
     error: (error: unknown) => {
       // graphql-sse: a refused stream is an error holding the HTTP answer, whose body says why.
       const response = (error as { response?: globalThis.Response }).response;
       if (response) {
-        void response.json().then((body) => received.errors.push(...(body as { errors: Received["errors"] }).errors));
+        void response.json().then((body) => received.errors.push(...(body as { errors: Received['errors'] }).errors));
         return;
       }
-      received.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as Error)?.message ?? error), extensions: { code: `CLOSED ${(error as { code?: number })?.code ?? ''}`.trim() } }]));
+      received.errors.push(
+        ...(Array.isArray(error)
+          ? (error as Received['errors'])
+          : [{ message: String((error as Error)?.message ?? error), extensions: { code: `CLOSED ${(error as { code?: number })?.code ?? ''}`.trim() } }]),
+      );
     },
     complete: () => (received.completed = true),
   };

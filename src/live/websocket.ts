@@ -5,7 +5,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { clientKey } from '../http/client';
 import type { LiveServer } from '.';
-import { startSubscription, formatResult, type Results } from './execute';
+import { formatResult, type Results } from './execute';
 
 /** Close code of a server going away for a restart (RFC 6455): graphql-ws clients reconnect, to another instance. */
 export const SERVICE_RESTART = 1012;
