@@ -1,6 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { Loaders } from '../loaders';
 import type { Delivery, LiveContext } from './hub';
+
+/**
+ * Results of one event already worked out, by the loaders of the viewer they were read with (one set per
+ * viewer per event) and the operation: subscribers with one viewer (all the anonymous ones) and one document
+ * get the same answer, so it is executed once for all of them.
+ */
+const resultsOfEvent = new WeakMap<Loaders, Map<string, Promise<ExecutionResult>>>();
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -17,13 +25,24 @@ export async function startSubscription(args: ExecutionArgs): Promise<Results | 
   if (!(Symbol.asyncIterator in source)) return source.errors ?? [new GraphQLError('the subscription could not start')];
   const feed = source as AsyncIterableIterator<Delivery>;
   const base = args.contextValue as LiveContext;
+  const operationKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? null, args.variableValues ?? null]);
+  const resultOf = (delivery: Delivery) => {
+    let byOperation = resultsOfEvent.get(delivery.loaders);
+    if (!byOperation) resultsOfEvent.set(delivery.loaders, (byOperation = new Map()));
+    let result = byOperation.get(operationKey);
+    if (!result) {
+      result = Promise.resolve(execute({ ...args, rootValue: delivery, contextValue: { ...base, loaders: delivery.loaders } }));
+      byOperation.set(operationKey, result);
+    }
+    return result;
+  };
   const results: Results = {
     [Symbol.asyncIterator]: () => results,
     async next() {
       const next = await feed.next();
       if (next.done) return { value: undefined, done: true };
       const delivery = next.value;
-      const value = await execute({ ...args, rootValue: delivery, contextValue: { ...base, loaders: delivery.loaders } });
+      const value = await resultOf(delivery);
       base.live.delivered(performance.now() - delivery.receivedAt);
       return { value, done: false };
     },

@@ -47,7 +47,11 @@ afterAll(async () => {
 
 const PUBLISHED = `subscription { postPublished { title author { name } } }`;
 const publish = (title: string) =>
-  sendGraphQL(running.url, { query: `mutation ($t: NonEmptyString!) { createPost(input: { title: $t, published: true }) { post { id } } }`, variables: { t: title } }, { token });
+  sendGraphQL(
+    running.url,
+    { query: `mutation ($t: NonEmptyString!) { createPost(input: { title: $t, published: true }) { post { id } } }`, variables: { t: title } },
+    { token },
+  );
 
 describe('live data under faults and load', () => {
   it('PostgreSQL restarted under live subscriptions: subscribers are told EVENTS_MISSED, and the server recovers without a restart', async () => {

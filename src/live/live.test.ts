@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aDraft, aPublishedPost, aSignedInUser } from '../test/factories';
-import { waitFor } from '../test/faults';
+import { quietDroppedConnectionWarnings, waitFor } from '../test/faults';
 import { postId, userId } from '../test/ids';
 import { testDb } from '../test/database';
 import { useServer } from '../test/server';
 import { activeSubscriptions, subscribe, wsClient, type Received, type Transport } from './test-clients';
 
 const api = useServer();
+// The rollback test fails a COMMIT on purpose; Sequelize tells the console each time.
+quietDroppedConnectionWarnings();
 let open: Received[] = [];
 
 afterEach(async () => {

@@ -50,6 +50,8 @@ export function serveSse(app: FastifyInstance, live: LiveServer, path: string) {
         const errors = started.map((error) => live.formatError(error.toJSON(), error));
         return json(errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ? 401 : 400, { errors });
       }
+      // The client went away: the subscription ends now, not at its next event.
+      req.context.reply.raw.once('close', () => void started.results.return());
       return endingInErrors(started.results);
     },
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, live.formatError) as ExecutionResult,

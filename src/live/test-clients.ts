@@ -26,7 +26,6 @@ export function wsClient(url: string | (() => string), token?: string, options: 
     retryAttempts: options.retryAttempts ?? 0,
     lazy: options.lazy ?? true,
     onNonLazyError: () => undefined, // a test sees what it expects through its subscriptions
-
   });
 }
 
