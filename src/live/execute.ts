@@ -28,7 +28,7 @@ export async function startSubscription(args: ExecutionArgs): Promise<Results | 
   const operationKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? null, args.variableValues ?? null]);
   const resultOf = (delivery: Delivery) => {
     let byOperation = resultsOfEvent.get(delivery.loaders);
-    if (!byOperation) resultsOfEvent.set(delivery.loaders, (byOperation = new Map()));
+    if (!byOperation) resultsOfEvent.set(delivery.loaders, (byOperation = new Map<string, Promise<ExecutionResult>>()));
     let result = byOperation.get(operationKey);
     if (!result) {
       result = Promise.resolve(execute({ ...args, rootValue: delivery, contextValue: { ...base, loaders: delivery.loaders } }));
