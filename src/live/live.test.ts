@@ -156,6 +156,30 @@ describe.each<Transport>(['websocket', 'sse'])('live data over %s', (transport) 
   });
 });
 
+describe('retries', () => {
+  it('a mutation retried after a deadlock sends one event: the failed attempt announced nothing', async () => {
+    const author = await aSignedInUser();
+    const all = await live('websocket', PUBLISHED);
+    // The first attempt fails at COMMIT as a deadlock would (a sequence counts attempts across rollbacks); the retry commits.
+    await testDb().sequelize.query(`
+      CREATE SEQUENCE attempts;
+      CREATE FUNCTION deadlock_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF nextval('attempts') = 1 THEN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END IF; RETURN NEW; END $$;
+      CREATE CONSTRAINT TRIGGER deadlock_once AFTER INSERT ON posts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION deadlock_once();`);
+    try {
+      const created = await create(author.token, 'retried');
+      expect(created.errors).toBeUndefined();
+      const [counted] = await testDb().sequelize.query<{ attempts: number }>(`SELECT last_value AS attempts FROM attempts`, { type: 'SELECT' as never });
+      expect(counted?.attempts).toBe(2);
+      await waitFor('the post', () => all.data.length === 1);
+      await settle();
+      expect(all.data.map((d) => d.postPublished.title)).toEqual(['retried']);
+    } finally {
+      await testDb().sequelize.query('DROP TRIGGER deadlock_once ON posts; DROP FUNCTION deadlock_once(); DROP SEQUENCE attempts;');
+    }
+  });
+});
+
 describe('transports', () => {
   it('a subscription sent as a plain POST gets a 400 naming both transports', async () => {
     const answer = await api.gql(PUBLISHED);
