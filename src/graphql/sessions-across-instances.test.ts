@@ -14,7 +14,13 @@ const VIEWER = `{ viewer { id } }`;
 const SECOND = 1000;
 
 beforeAll(async () => {
-  const spawned = spawnTypeScript('src/index.ts', [], { DATABASE_URL: testDatabaseUrl(), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info' });
+  const spawned = spawnTypeScript('src/index.ts', [], {
+    DATABASE_URL: testDatabaseUrl(),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+  });
   const ready = (JSON.parse(await spawned.lineMatching((line) => line.includes(READY))) as { msg: string }).msg;
   b = { ...spawned, url: `http://127.0.0.1:${new URL(ready.slice(READY.length)).port}/graphql` };
 }, 60_000);
