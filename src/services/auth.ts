@@ -214,6 +214,7 @@ export async function authenticate(
   identityProviders: IdentityProviders,
 ): Promise<Authenticated | null> {
   if (!authorization) return null;
+  // Before the cache can hold any user of this database, edits to user rows must reach it.
   watchUserRows(sequelize);
   const token = BEARER.exec(authorization)?.[1];
   if (token && JWT.test(token)) return { ...(await identityProviders.authenticate(sequelize, token)), sessionId: null };
