@@ -28,7 +28,7 @@ export interface Context {
 /** What the HTTP layer knows of a request besides its token. */
 export type RequestOrigin = Pick<Context, 'clientAddress' | 'limits'>;
 
-/** Reads the bearer token (one SQL statement when present) and gives the request fresh loaders. */
+/** Reads the bearer token (one SQL statement when present, none while its sign-in is cached) and gives the request fresh loaders. */
 export async function buildContext(
   sequelize: Sequelize,
   tokenTtlSeconds: number,

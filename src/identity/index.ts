@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { UserRow } from '../db/models/user';
+import { sessionCache } from '../services/session-cache';
 import type { IssuerConfig } from './issuers';
 import { userOfToken } from './users';
 import { TokenVerifier } from './verify';
@@ -18,10 +19,21 @@ export class IdentityProviders {
     this.verifier = new TokenVerifier(issuers, clockSkewSeconds);
   }
 
-  /** The user a JWT stands for and its issuer; UNAUTHENTICATED (with extensions.reason) for a token that does not verify. */
+  /**
+   * The user a JWT stands for and its issuer; UNAUTHENTICATED (with extensions.reason) for a token that does
+   * not verify. Every token is verified; the user it names is kept in the session cache for a while, under the
+   * issuer and subject (the same person's next token finds it too).
+   */
   async authenticate(sequelize: Sequelize, jwt: string): Promise<{ user: UserRow; issuer: string }> {
     const token = await this.verifier.verify(jwt);
-    return { user: await userOfToken(sequelize, token), issuer: token.issuer.issuer };
+    const issuer = token.issuer.issuer;
+    const key = `issuer ${JSON.stringify([issuer, token.subject])}`;
+    const cached = sessionCache.get(key);
+    if (cached) return { user: cached.user, issuer };
+    const mark = sessionCache.mark();
+    const user = await userOfToken(sequelize, token);
+    sessionCache.set(key, { user, sessionId: null, issuer }, mark);
+    return { user, issuer };
   }
 }
 

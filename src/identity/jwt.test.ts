@@ -7,6 +7,7 @@ import { aSignedInUser, aUser } from '../test/factories';
 import { userId } from '../test/ids';
 import { aSigningKey, aToken, startJwksServer, type JwksServer, type SigningKey } from '../test/issuer';
 import { statementsDuring, useServer } from '../test/server';
+import { sessionCache } from '../services/session-cache';
 import { IdentityProviders } from '.';
 import { issuersVariable } from './issuers';
 
@@ -14,6 +15,7 @@ const ISSUER = 'https://issuer.test/';
 const STATIC_ISSUER = 'https://static.test/';
 const AUDIENCE = 'https://api.test';
 const VIEWER = `{ viewer { id name email } }`;
+const TIME_TO_LIVE_MS = sessionCache.timeToLiveMs;
 
 let jwks: JwksServer;
 let rsa: SigningKey, ec: SigningKey, ed: SigningKey, staticKey: SigningKey;
@@ -35,6 +37,8 @@ const api = useServer(deps);
 afterAll(() => jwks.stop());
 
 beforeEach(() => {
+  // Every test empties the tables, the users of the last test with them: none of them may be found cached.
+  sessionCache.invalidateAll();
   jwks.keys = [rsa, ec, ed];
   jwks.down = false;
 });
@@ -254,13 +258,34 @@ describe('the built-in account mutations with a JWT', () => {
 });
 
 describe('SQL statements', () => {
-  it('a JWT request costs no more statements than a session token request', async () => {
+  afterEach(() => {
+    sessionCache.timeToLiveMs = TIME_TO_LIVE_MS;
+  });
+
+  it('a JWT request costs no more statements than a session token request: one to find the user, none while cached', async () => {
+    // Long enough that the cached entry outlives the test on a busy machine.
+    sessionCache.timeToLiveMs = 60_000;
     const token = await aToken(rsa, claims());
     await api.gql(VIEWER, {}, { token }); // the first sight makes the user
+    sessionCache.invalidateAll();
     const { token: session } = await aSignedInUser();
     const viaJwt = await statementsDuring(() => api.gql(VIEWER, {}, { token }));
     const viaSession = await statementsDuring(() => api.gql(VIEWER, {}, { token: session }));
     expect(viaJwt.length).toBeLessThanOrEqual(viaSession.length);
     expect(viaJwt).toHaveLength(1);
+    // Another token of the same person finds the user cached under its issuer and subject.
+    expect(await statementsDuring(() => aToken(ec, claims()).then((again) => api.gql(VIEWER, {}, { token: again })))).toHaveLength(0);
+    expect(await statementsDuring(() => api.gql(VIEWER, {}, { token: session }))).toHaveLength(0);
+  });
+
+  it('a deleted user is not found in the cache, by any of their tokens', async () => {
+    sessionCache.timeToLiveMs = 60_000;
+    const token = await aToken(rsa, claims());
+    await api.gql(VIEWER, {}, { token });
+    const deleted = await api.gql(`mutation { deleteViewer { user { id } } }`, {}, { token });
+    expect(deleted.errors).toBeUndefined();
+    const again = await api.gql(`{ viewer { id } }`, {}, { token: await aToken(ec, claims()) });
+    // The person is a new user now (the old one and its identity are gone).
+    expect(again.data!.viewer.id).not.toBe(deleted.data!.deleteViewer.user.id);
   });
 });

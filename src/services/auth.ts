@@ -6,6 +6,7 @@ import { Session } from '../db/models/session';
 import { toUserRow, User, whereEmailIs, type UserRow } from '../db/models/user';
 import { AppError, type FieldProblem } from '../errors';
 import { decoyHash, hashPassword, verifyPassword } from './password';
+import { invalidateOnChange, sessionCache, watchUserRows } from './session-cache';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
 
@@ -51,12 +52,15 @@ export async function startSession(userId: number, ttlSeconds: number): Promise<
  * False when no session has that token (already revoked, or never issued).
  */
 export async function revokeToken(token: string): Promise<boolean> {
-  return (await Session.destroy({ where: { tokenHash: { [Op.eq]: digest(token) } } })) > 0;
+  const revoked = (await Session.destroy({ where: { tokenHash: { [Op.eq]: digest(token) } } })) > 0;
+  invalidateOnChange((cache) => cache.invalidateKey(digest(token)));
+  return revoked;
 }
 
 /** Makes a token's session expire now, as if its lifetime were over; false when no session has that token. */
 export async function expireToken(token: string): Promise<boolean> {
   const [changed] = await Session.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { tokenHash: { [Op.eq]: digest(token) } } });
+  invalidateOnChange((cache) => cache.invalidateKey(digest(token)));
   return changed > 0;
 }
 
@@ -114,7 +118,9 @@ export async function checkCredentials(ctx: Context, input: LogInInput): Promise
 export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
   refuseIssuerToken(ctx);
-  if (ctx.sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: ctx.sessionId } } });
+  const sessionId = ctx.sessionId;
+  if (sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: sessionId } } });
+  if (sessionId !== null) invalidateOnChange((cache) => cache.invalidateSession(sessionId));
   signOut(ctx);
   return true;
 }
@@ -151,6 +157,8 @@ export async function changePassword(ctx: Context, passwordHash: string): Promis
   await User.update({ passwordHash }, { where: { id: { [Op.eq]: viewer.id } } });
   const others = ctx.sessionId === null ? {} : { id: { [Op.ne]: ctx.sessionId } };
   await Session.destroy({ where: { userId: { [Op.eq]: viewer.id }, ...others } });
+  // The user's other sessions are gone; this one is read again once, at no cost to correctness.
+  invalidateOnChange((cache) => cache.invalidateUser(viewer.id));
   return true;
 }
 
@@ -159,6 +167,7 @@ export async function logOutEverywhere(ctx: Context): Promise<boolean> {
   const viewer = requireViewer(ctx);
   refuseIssuerToken(ctx);
   await Session.destroy({ where: { userId: { [Op.eq]: viewer.id } } });
+  invalidateOnChange((cache) => cache.invalidateUser(viewer.id));
   signOut(ctx);
   return true;
 }
@@ -196,7 +205,8 @@ export interface Authenticated {
 
 /**
  * The user a bearer token belongs to; null without a token; UNAUTHENTICATED for a bad one. Its shape tells a
- * JWT from a session token before any database read; either costs one SQL statement once the user exists.
+ * JWT from a session token before any database read; either costs one SQL statement once the user exists,
+ * and none while its sign-in is in this instance's cache (session-cache.ts: at most a second).
  */
 export async function authenticate(
   authorization: string | undefined,
@@ -204,16 +214,24 @@ export async function authenticate(
   identityProviders: IdentityProviders,
 ): Promise<Authenticated | null> {
   if (!authorization) return null;
+  // Before the cache can hold any user of this database, edits to user rows must reach it.
+  watchUserRows(sequelize);
   const token = BEARER.exec(authorization)?.[1];
   if (token && JWT.test(token)) return { ...(await identityProviders.authenticate(sequelize, token)), sessionId: null };
   if (!token || !SESSION_TOKEN.test(token)) throw new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
-  // Looked up by the token's digest: the stored value is useless to whoever reads the table.
+  // Looked up by the token's digest: the stored value is useless to whoever reads the table (or the cache).
+  const key = digest(token);
+  const cached = sessionCache.get(key);
+  if (cached) return { ...cached };
+  const mark = sessionCache.mark();
   const session = await Session.findOne({
-    where: { tokenHash: { [Op.eq]: digest(token) }, expiresAt: { [Op.gt]: new Date() } },
+    where: { tokenHash: { [Op.eq]: key }, expiresAt: { [Op.gt]: new Date() } },
     include: [{ model: User, as: 'user' }],
     // From the primary even with read replicas: a token just issued or revoked may not have reached them.
     useMaster: true,
   });
   if (!session?.user) throw new AppError('UNAUTHENTICATED', 'the token is invalid, expired or revoked; sign in again');
-  return { user: toUserRow(session.user), sessionId: session.id, issuer: null };
+  const signedIn = { user: toUserRow(session.user), sessionId: session.id, issuer: null };
+  sessionCache.set(key, signedIn, mark, session.expiresAt);
+  return { ...signedIn };
 }

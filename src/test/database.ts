@@ -1,4 +1,5 @@
 import { connectDatabase, type Database, type DatabaseOptions } from '../db/database';
+import { sessionCache } from '../services/session-cache';
 import { dropDatabase, recreateDatabase } from './admin';
 import { TEST_ENV, urlFor } from './environment';
 
@@ -26,6 +27,8 @@ export function testDb(): Database {
 /** Empties every table, so each test starts from nothing. */
 export async function resetTables(): Promise<void> {
   await testDb().sequelize.query('TRUNCATE users, posts, sessions, attempt_counts RESTART IDENTITY CASCADE');
+  // Sessions and users just removed must not live on in this process's cache.
+  sessionCache.invalidateAll();
 }
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import { FixtureError, fixtureProblems, readFixtures } from './fixtures';
 import { withVolume, type Volume } from './generate';
 import { loadFixtures } from './load';
 import { testkitRoutes } from './routes';
+import { sessionCache } from '../services/session-cache';
 import { markEveryRowChanged, Resetter, takeSnapshot, type ResetListener } from './snapshot';
 
 export interface TestModeOptions {
@@ -88,6 +89,8 @@ export async function startTestMode(options: TestModeOptions): Promise<TestMode>
     await migrateUp(db.sequelize);
     const loaded = await loadFixtures(db.sequelize, fixtures);
     const resetter = new Resetter(db.sequelize, await takeSnapshot(db.sequelize));
+    // The reset deletes the sessions of the last test and puts back every user row: none cached may stay.
+    resetter.onReset(() => sessionCache.invalidateAll());
     const resetMs = await resetter.reset('measuring');
     await markEveryRowChanged(db.sequelize);
     const fullResetMs = await resetter.reset('measuring');
