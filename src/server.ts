@@ -228,6 +228,8 @@ export async function createServer(deps: ServerDeps) {
     httpServer,
     /** Whether a page of this origin may call the API (CORS_ORIGINS): WebSocket upgrades check it too. */
     isAllowedOrigin: isAllowed,
+    /** Ends every live subscription of this instance with an error of `code` (the test mode's reset). */
+    endSubscriptions: (code: string, message: string) => live.hub.endAll(code, message),
     listen(port: number, host?: string): Promise<RunningServer> {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -127,6 +127,11 @@ export class Hub {
     for (const subscriber of [...this.all]) subscriber.feed.fail(eventsMissed());
   }
 
+  /** Ends every subscription with an error of `code` (the test mode's reset: what they followed is gone). */
+  endAll(code: string, message: string): void {
+    for (const subscriber of [...this.all]) subscriber.feed.fail(liveError(code, message));
+  }
+
   /** Resolves once the events received so far are fanned out. */
   settled(): Promise<void> {
     return this.chain;

@@ -113,6 +113,8 @@ export async function startTestMode(options: TestModeOptions): Promise<TestMode>
       logger: log,
       routes: testkitRoutes(loaded, resetter, config.TOKEN_TTL_SECONDS),
     });
+    // A subscription of the last test follows rows that are gone: it ends, and says why.
+    resetter.onReset((reason) => server.endSubscriptions('TEST_DATA_RESET', reason));
     const running: RunningServer = await server.listen(options.port, options.host);
     undo.push(() => running.stop());
     return { url: running.url, port: Number(new URL(running.url).port), resetMs, onReset: (listener) => resetter.onReset(listener), stop };

@@ -1,8 +1,10 @@
+import { activeSubscriptions, subscribe } from '../live/test-clients';
 import { createLogger } from '../logger';
 import { sessionCache } from '../services/session-cache';
 import { dropDatabase, recreateDatabase } from '../test/admin';
 import { TEST_ENV, urlFor } from '../test/environment';
 import { sendGraphQL } from '../test/server';
+import { waitFor } from '../test/faults';
 import { DEFAULT_FIXTURES } from './fixtures';
 import { startTestMode, type TestMode } from './mode';
 
@@ -43,4 +45,16 @@ it('a reset voids the sessions of the last test at once, cached or not', async (
   expect((await viewer()).answer.data).toEqual({ viewer: { name: 'Grace Hopper' } });
   expect((await post('reset')).status).toBe(200);
   expect((await viewer()).status).toBe(401);
+});
+
+it('a reset ends the live subscriptions of the last test, saying why', async () => {
+  const received = subscribe('websocket', mode.url, 'subscription { postPublished { title } }');
+  try {
+    await waitFor('the subscription to start', async () => (await activeSubscriptions(mode.url)) === 1);
+    expect((await post('reset')).status).toBe(200);
+    await waitFor('the subscription to end', () => received.errors.length > 0);
+    expect(received.errors[0]).toMatchObject({ message: 'the test API was reset to its fixtures', extensions: { code: 'TEST_DATA_RESET' } });
+  } finally {
+    received.stop();
+  }
 });
