@@ -12,7 +12,7 @@ const config: Config = {
   // Generous: the property tests send hundreds of requests, and a busy 2-core machine runs files side by side.
   testTimeout: 90_000,
   // The longer fault and load tests run with `npm run test:stress` (jest.stress.config.ts).
-  testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.(stress|cluster)\\.test\\.ts$'],
 };
 
 export default config;

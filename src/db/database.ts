@@ -36,6 +36,11 @@ export interface DatabaseOptions {
   idleInTransactionTimeoutMs?: number;
   /** Further attempts of a transaction that hit a serialization failure or deadlock (inTransaction). */
   transactionRetries?: number;
+  /**
+   * The URLs lead to a pooler in transaction mode (PgBouncer): it refuses startup parameters and hands each
+   * transaction to any server connection, so none are sent and no session state is set (see sessionSettings).
+   */
+  transactionPooler?: boolean;
 }
 
 /** The server's pool settings from its configuration. */
@@ -50,6 +55,19 @@ export function databaseOptions(config: Config): DatabaseOptions {
   };
 }
 
+/**
+ * What every connection of the pool is set up with. Directly on PostgreSQL: the timeouts, as startup
+ * parameters (pg leaves out unset or 0 ones). Through a transaction pooler: nothing; a `SET` would stay on
+ * whichever server connection ran it, for other clients to inherit, so the timeouts are the role's or the
+ * pooler's (`ALTER ROLE … SET statement_timeout`, PgBouncer's `connect_query`), and Sequelize's own
+ * `SET client_min_messages` is left out. (Its `SET TIME ZONE` stays: PgBouncer tracks TimeZone per client
+ * and sets it on each server connection it lends that client.)
+ */
+function sessionSettings(options: DatabaseOptions): object {
+  if (options.transactionPooler) return { clientMinMessages: 'ignore' };
+  return { statement_timeout: options.statementTimeoutMs, idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs };
+}
+
 /** One pool for the process: opened once at start, closed once at stop. */
 export function connectDatabase(url: string, options: DatabaseOptions = {}): Database {
   const replicated = (options.readUrls?.length ?? 0) > 0;
@@ -58,11 +76,7 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     dialect: 'postgres',
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: options.acquireTimeoutMs ?? 30_000 },
-    // Sent as startup parameters, so every connection the pool opens has them (pg leaves out unset or 0 ones).
-    dialectOptions: {
-      statement_timeout: options.statementTimeoutMs,
-      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
-    },
+    dialectOptions: sessionSettings(options),
     // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
     ...(replicated && { replication: replicationFor(options.readUrls!) }),

@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCluster, type Cluster } from './test/cluster';
+import { runLoad, signUpAccounts, tally, troubleBySecond, type Answer } from './test/cluster/load';
+import { CLUSTER_DATABASE, replayLagBytes } from './test/cluster/postgres';
+import { waitFor } from './test/wait';
+
+/**
+ * The scaled-out topology, for real: primary and streaming replica, PgBouncer in transaction mode in front
+ * of each, three API instances, HAProxy in front of them (src/test/cluster). Run by `npm run test:cluster`.
+ */
+
+// Every client of the load test comes through the balancer from 127.0.0.1: the per-client limits, which
+// protect one instance from one client, would otherwise turn the whole test into 429s.
+const LOAD_SETTINGS = {
+  CLIENT_MAX_REQUESTS: '1000000',
+  CLIENT_MAX_REQUESTS_IN_FLIGHT: '1000',
+  SIGNUP_MAX_PER_CLIENT: '1000',
+  // A sign-in in flight counts as a failure until it succeeds: 64 clients signing in from one address at once.
+  LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
+  SHUTDOWN_GRACE_MS: '2000',
+  LOG_LEVEL: 'warn',
+  // PgBouncer refuses startup parameters: the timeouts are not sent that way through it.
+  DB_STATEMENT_TIMEOUT_MS: '0',
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+};
+const CLIENTS = 64;
+// Load goes on this long after the last fault is over.
+const TAIL_MS = 5_000;
+
+let cluster: Cluster;
+
+beforeAll(async () => {
+  cluster = await startCluster({ env: LOAD_SETTINGS });
+  await waitFor('the balancer to see every instance up', async () => Object.values(await cluster.balancer.states()).every((state) => state === 'UP'));
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+test('mixed load through the balancer survives an instance killed, PgBouncer restarted and a lagging replica', async () => {
+  const accounts = await signUpAccounts(cluster.url, CLIENTS, 'load');
+  const events: Record<string, number> = { start: Date.now() };
+  const lag: number[] = [];
+  const at = (label: string) => (events[label] = Date.now() - events.start!);
+  const chaos = (async () => {
+    await sleep(5_000);
+    at('killed');
+    await cluster.instances[0]!.kill();
+    // Started again in the background: the other faults do not wait for it.
+    const restarted = sleep(2_000).then(() => cluster.instances[0]!.start().then(() => at('restarted')));
+    await sleep(5_000);
+    at('bouncerRestart');
+    await cluster.bouncers.primary.restart();
+    await sleep(5_000);
+    await cluster.replica.query('SELECT pg_wal_replay_pause()');
+    at('replicaPaused');
+    await sleep(3_000);
+    lag.push(await replayLagBytes(cluster.primary));
+    await cluster.replica.query('SELECT pg_wal_replay_resume()');
+    at('replicaResumed');
+    await restarted;
+    await sleep(TAIL_MS);
+  })();
+  const [report] = await Promise.all([runLoad(cluster.url, accounts, chaos), chaos]);
+  await waitFor('the replica to catch up', async () => (await replayLagBytes(cluster.primary)) === 0, 30_000);
+  const killedAt = events.start! + events.killed!;
+
+  const counts = tally(report.answers);
+  const byOutcome = (outcome: Answer['outcome']) => report.answers.filter((answer) => answer.outcome === outcome);
+  const cut = byOutcome('cut');
+  const failoverGap = cut.map((answer) => ({ kind: answer.kind, startedMsBeforeKill: killedAt - answer.startedAt, detail: answer.detail }));
+  console.log(
+    JSON.stringify({ counts, events, troubleBySecond: troubleBySecond(report.answers, events.start!), lagBytesWhilePaused: lag, failoverGap }, null, 1),
+  );
+
+  expect(byOutcome('failed').map((answer) => `${answer.kind}: ${answer.detail}`)).toEqual([]);
+  // Only requests already in flight on the instance when it died are cut; the balancer routes around it.
+  for (const answer of cut) expect(answer.startedAt).toBeLessThanOrEqual(killedAt);
+  // The replica did lag while paused (the reads that went on were served anyway).
+  expect(lag[0]).toBeGreaterThan(0);
+  expect(counts.read!.ok).toBeGreaterThan(1000);
+  expect(counts.write!.ok).toBeGreaterThan(100);
+  expect(counts.signIn!.ok).toBeGreaterThan(10);
+
+  // Every acknowledged write is on the primary, once, whole.
+  const rows = await cluster.primary.query<{ title: string; content: string | null; published: boolean }>(
+    `SELECT title, content, published FROM posts WHERE title LIKE 'load %'`,
+    CLUSTER_DATABASE,
+  );
+  const stored = new Map(rows.map((row) => [row.title, row]));
+  expect(stored.size).toBe(rows.length);
+  const missing = report.acknowledged.filter((title) => !stored.has(title));
+  expect(missing).toEqual([]);
+  for (const row of rows) expect(row).toMatchObject({ content: expect.stringMatching(/^written by client \d+$/), published: true });
+}, 180_000);
