@@ -2,7 +2,8 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Config } from '../config';
 import { currentRequest } from '../request-scope';
-import { readFromPrimaryWhenWriting, replicationFor } from './replicas';
+import { ReplicaLag } from './replica-lag';
+import { readFromPrimaryWhen, replicationFor } from './replicas';
 import { guardTransactions, setTransactionRetries } from './transaction';
 import { initModels } from './models';
 
@@ -12,8 +13,13 @@ export interface Database {
   sequelize: Sequelize;
   /** Calls `listener` with every SQL statement run; returns the function that stops it. */
   onStatement(listener: StatementListener): () => void;
+  /** The replicas' lag, measured every second; undefined without replicas. */
+  replicaLag?: ReplicaLag;
   close(): Promise<void>;
 }
+
+/** How far behind (seconds) a replica may be and still serve reads, unless told otherwise. */
+export const DEFAULT_REPLICA_MAX_LAG_SECONDS = 10;
 
 const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/;
 
@@ -28,6 +34,8 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Read replicas: reads outside transactions go to them (see replicas.ts). */
   readUrls?: readonly string[];
+  /** Past this lag (seconds), reads leave the replicas for the primary until they catch up (ReplicaLag). */
+  replicaMaxLagSeconds?: number;
   /** How long a query waits for a free connection before failing (ConnectionAcquireTimeoutError). */
   acquireTimeoutMs?: number;
   /** statement_timeout of every connection; unset or 0: PostgreSQL's default (none). */
@@ -81,7 +89,11 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
     ...(replicated && { replication: replicationFor(options.readUrls!) }),
   });
-  if (replicated) readFromPrimaryWhenWriting(sequelize);
+  const replicaLag = replicated ? new ReplicaLag(sequelize, options.readUrls!, options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS) : undefined;
+  if (replicaLag) {
+    readFromPrimaryWhen(sequelize, replicaLag);
+    replicaLag.start();
+  }
   initModels(sequelize);
   guardTransactions(sequelize);
   setTransactionRetries(sequelize, options.transactionRetries ?? 3);
@@ -98,6 +110,10 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => sequelize.close(),
+    replicaLag,
+    async close() {
+      await replicaLag?.stop();
+      await sequelize.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { parse } from 'pg-connection-string';
 import type { ConnectionOptions, ReplicationOptions, Sequelize } from 'sequelize';
 import { currentRequest } from '../request-scope';
+import type { ReplicaLag } from './replica-lag';
 
 /**
  * Sequelize's `replication` option for read replicas: plain SELECTs outside a transaction go to the
@@ -26,11 +27,12 @@ function connectionOf(url: string): ConnectionOptions {
 }
 
 /**
- * Sends every read of a request that writes (a mutation, whose payload is read after its commit) to the
- * primary: a replica may not have the write yet, and the client must see what it just did.
+ * Sends reads to the primary when a replica would not do: for a request that writes (a mutation, whose
+ * payload is read after its commit) or whose viewer wrote a moment ago (the scope's readPrimary), and for
+ * every request while the replicas lag too far behind (ReplicaLag).
  */
-export function readFromPrimaryWhenWriting(sequelize: Sequelize): void {
+export function readFromPrimaryWhen(sequelize: Sequelize, lag: ReplicaLag): void {
   sequelize.addHook('beforePoolAcquire', (options) => {
-    if (currentRequest()?.readPrimary) options.useMaster = true;
+    if (currentRequest()?.readPrimary || !lag.inRotation) options.useMaster = true;
   });
 }
