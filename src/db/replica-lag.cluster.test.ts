@@ -27,8 +27,7 @@ afterAll(async () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-const countNotes = async () =>
-  (await db.sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM notes', { type: QueryTypes.SELECT }))[0]!.count;
+const countNotes = async () => (await db.sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM notes', { type: QueryTypes.SELECT }))[0]!.count;
 
 test('a replica that keeps up serves reads; one paused past the bound is taken out until it catches up', async () => {
   const lag = db.replicaLag!;
