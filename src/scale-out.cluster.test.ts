@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCluster, type Cluster } from './test/cluster';
+import { LOAD_SETTINGS, startCluster, type Cluster } from './test/cluster';
 import { runLoad, signUpAccounts, tally, troubleBySecond, type Answer } from './test/cluster/load';
 import { CLUSTER_DATABASE, replayLagBytes } from './test/cluster/postgres';
 import { waitFor } from './test/wait';
@@ -9,20 +9,6 @@ import { waitFor } from './test/wait';
  * of each, three API instances, HAProxy in front of them (src/test/cluster). Run by `npm run test:cluster`.
  */
 
-// Every client of the load test comes through the balancer from 127.0.0.1: the per-client limits, which
-// protect one instance from one client, would otherwise turn the whole test into 429s.
-const LOAD_SETTINGS = {
-  CLIENT_MAX_REQUESTS: '1000000',
-  CLIENT_MAX_REQUESTS_IN_FLIGHT: '1000',
-  SIGNUP_MAX_PER_CLIENT: '1000',
-  // A sign-in in flight counts as a failure until it succeeds: 64 clients signing in from one address at once.
-  LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
-  SHUTDOWN_GRACE_MS: '2000',
-  LOG_LEVEL: 'warn',
-  // PgBouncer refuses startup parameters: the timeouts are not sent that way through it.
-  DB_STATEMENT_TIMEOUT_MS: '0',
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
-};
 const CLIENTS = 64;
 // Load goes on this long after the last fault is over.
 const TAIL_MS = 5_000;

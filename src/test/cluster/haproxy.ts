@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../db/embedded-postgres';
-import { acceptsConnections, endByPidFile } from './run';
+import { acceptsConnections, endByPidFile, pidIn } from './run';
 
 const exec = promisify(execFile);
 
@@ -11,6 +11,7 @@ const exec = promisify(execFile);
 export interface Balancer {
   /** The API's URL through the balancer (…/graphql). */
   url: string;
+  pid(): number | undefined;
   /** UP or DOWN (or a transition such as "UP 1/2") for each instance, from the stats listener. */
   states(): Promise<Record<string, string>>;
   stop(): Promise<void>;
@@ -80,6 +81,7 @@ export async function startBalancer(instances: readonly number[], folder: string
   await acceptsConnections(port);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: () => pidIn(file('haproxy.pid')),
     async states() {
       const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`)).text();
       const rows = csv.split('\n').map((line) => line.split(','));

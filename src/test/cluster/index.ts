@@ -13,6 +13,8 @@ import { engineFolder } from './run';
 export interface Cluster {
   /** The API through the balancer. */
   url: string;
+  /** Where its engines keep their files (removed by stop). */
+  folder: string;
   primary: PostgresNode;
   replica: PostgresNode;
   bouncers: { primary: Bouncer; replica: Bouncer };
@@ -21,6 +23,23 @@ export interface Cluster {
   /** Stops everything it started and removes its files (also after a failure half-way through starting). */
   stop(): Promise<void>;
 }
+
+/**
+ * Settings for load through the balancer: every client comes from 127.0.0.1, so the per-client limits, which
+ * protect an instance from one client, would otherwise answer most of it with 429.
+ */
+export const LOAD_SETTINGS: Record<string, string> = {
+  CLIENT_MAX_REQUESTS: '1000000',
+  CLIENT_MAX_REQUESTS_IN_FLIGHT: '1000',
+  SIGNUP_MAX_PER_CLIENT: '1000',
+  // A sign-in in flight counts as a failure until it succeeds: dozens of clients sign in from one address at once.
+  LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
+  SHUTDOWN_GRACE_MS: '2000',
+  LOG_LEVEL: 'warn',
+  // PgBouncer refuses startup parameters: the timeouts are not sent that way through it.
+  DB_STATEMENT_TIMEOUT_MS: '0',
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+};
 
 export interface ClusterOptions {
   instances?: number;
@@ -66,7 +85,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       folder,
     );
     stops.push(() => balancer.stop());
-    return { url: balancer.url, primary, replica, bouncers, instances, balancer, stop };
+    return { url: balancer.url, folder, primary, replica, bouncers, instances, balancer, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -8,6 +8,8 @@ import { waitFor } from '../wait';
 /** One API process of the cluster, started from the build (`npm run build`) as `npm start` runs it. */
 export interface Instance {
   port: number;
+  /** The running process's id (undefined while it is down). */
+  pid(): number | undefined;
   /** Output lines so far (JSON log lines). */
   lines(): string[];
   /** Ends it with SIGKILL: requests in flight are lost, as when a machine dies. */
@@ -55,5 +57,12 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
     await Promise.all([spawned!.exit, endProcess(child.pid, signal)]);
   };
   await start();
-  return { port, lines: () => spawned?.lines ?? [], kill: () => end('SIGKILL'), start, stop: () => end('SIGTERM') };
+  return {
+    port,
+    pid: () => (spawned?.child.exitCode === null && spawned.child.signalCode === null ? spawned.child.pid : undefined),
+    lines: () => spawned?.lines ?? [],
+    kill: () => end('SIGKILL'),
+    start,
+    stop: () => end('SIGTERM'),
+  };
 }

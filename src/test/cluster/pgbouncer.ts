@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { freePort } from '../../db/embedded-postgres';
 import type { PostgresNode } from './postgres';
-import { acceptsConnections, endByPidFile, ENGINE_USER, runEngine, writeEngineFile } from './run';
+import { acceptsConnections, endByPidFile, pidIn, ENGINE_USER, runEngine, writeEngineFile } from './run';
 
 /** PgBouncer in transaction pooling mode in front of one PostgreSQL server. */
 export interface Bouncer {
   port: number;
   url(database: string): string;
+  pid(): number | undefined;
   /** Stops it (immediate shutdown: clients' connections are cut) and starts it again on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -48,6 +49,7 @@ export async function startBouncer(server: PostgresNode, database: string, folde
   return {
     port,
     url: (db) => `postgres://${ENGINE_USER}@127.0.0.1:${port}/${db}`,
+    pid: () => pidIn(file('pid')),
     async restart() {
       await endByPidFile(file('pid'), 'SIGTERM');
       await start();

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { embeddedPackageDir, freePort } from '../../db/embedded-postgres';
-import { ENGINE_USER, ownTree, runEngine, writeEngineFile } from './run';
+import { ENGINE_USER, ownTree, pidIn, runEngine, writeEngineFile } from './run';
 
 /** One PostgreSQL server of the cluster, run by pg_ctl from the embedded package's binaries. */
 export interface PostgresNode {
   port: number;
   dataDir: string;
   url(database: string): string;
+  /** The postmaster's process id (undefined while stopped). */
+  pid(): number | undefined;
   /** Runs one statement on `database` over a connection of its own. */
   query<T extends pg.QueryResultRow>(sql: string, database?: string): Promise<T[]>;
   stop(): Promise<void>;
@@ -90,6 +92,7 @@ async function startNode(dataDir: string, port: number, folder: string): Promise
     port,
     dataDir,
     url,
+    pid: () => pidIn(path.join(dataDir, 'postmaster.pid')),
     async query<T extends pg.QueryResultRow>(sql: string, database = 'postgres') {
       const client = new pg.Client({ connectionString: url(database) });
       await client.connect();

@@ -55,16 +55,20 @@ function uidOf(user: string, which: 'user' | 'group' = 'user'): number {
   return Number(line.split(':')[2]);
 }
 
+/** The process id a pid file names (its first line), or undefined when there is none. */
+export function pidIn(pidFile: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Ends a process by its id from a pid file, and waits until it is gone. */
 export async function endByPidFile(pidFile: string, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  await endProcess(pid, signal, timeoutMs);
+  const pid = pidIn(pidFile);
+  if (pid !== undefined) await endProcess(pid, signal, timeoutMs);
 }
 
 /** Sends `signal` to `pid` and waits for it to exit; SIGKILL after `timeoutMs`. */
