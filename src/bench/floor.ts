@@ -1,18 +1,44 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { globalId, rowIdOf } from '../ids';
+import { OPERATIONS, type OperationKey } from './operations';
 
-// The nested operation (users > posts with totalCount > author) in one hand-written statement: the
-// users page, each user's ten newest published posts and their count, through LATERAL joins. A post's
-// author is the user it is listed under, so no join is needed for it.
-const NESTED_SQL = `
+/**
+ * The floors: the least work any server could do for each read operation over HTTP. A bare node:http
+ * handler knows the benchmark's operations by their text, runs the fewest statements each needs (one)
+ * through pg, and answers the same JSON the server does with JSON.stringify; `{ __typename }` gets a
+ * constant. Only published posts are read: the benchmark's reads are anonymous.
+ */
+type Run = <Row extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<pg.QueryResult<Row>>;
+type Floor = (run: Run, variables: Record<string, unknown>) => Promise<unknown>;
+
+const VISIBLE = `p.published AND p."deletedAt" IS NULL`;
+const NEWEST_FIRST = `ORDER BY p."createdAt" DESC, p.id DESC`;
+
+interface PostRow {
+  id: number;
+  title: string;
+  content: string | null;
+  createdAt: Date;
+  authorId: number;
+  name: string | null;
+}
+
+const listed = (row: PostRow) => ({ id: globalId('Post', row.id), title: row.title, createdAt: row.createdAt.toISOString(), author: { name: row.name } });
+
+const POST_BY_ID = `SELECT p.id, p.title, p.content, p."createdAt", p."authorId", u.name
+  FROM posts p JOIN users u ON u.id = p."authorId" WHERE p.id = $1 AND ${VISIBLE}`;
+const FEED = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId" WHERE ${VISIBLE} ${NEWEST_FIRST} LIMIT 50`;
+const SEARCH = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId"
+  WHERE p.title ILIKE $1 AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 20`;
+// The users page, each user's ten newest published posts and their count, through LATERAL joins. A
+// post's author is the user it is listed under, so no join is needed for it.
+const NESTED = `
   SELECT u.id, u.name, p.title, c.total
   FROM (SELECT id, name FROM users ORDER BY id LIMIT 50) AS u
-  CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM posts
-                      WHERE "authorId" = u.id AND published AND "deletedAt" IS NULL) AS c
-  LEFT JOIN LATERAL (SELECT id, title, "createdAt" FROM posts
-                     WHERE "authorId" = u.id AND published AND "deletedAt" IS NULL
-                     ORDER BY "createdAt" DESC, id DESC LIMIT 10) AS p ON true
+  CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM posts p WHERE p."authorId" = u.id AND ${VISIBLE}) AS c
+  LEFT JOIN LATERAL (SELECT p.id, p.title, p."createdAt" FROM posts p WHERE p."authorId" = u.id AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 10) AS p ON true
   ORDER BY u.id, p."createdAt" DESC, p.id DESC`;
 
 interface NestedRow {
@@ -22,33 +48,59 @@ interface NestedRow {
   total: number;
 }
 
-/**
- * The floor: the least work any server could do for the nested operation over HTTP. A bare Node
- * handler runs one statement through pg and answers with JSON.stringify; it does not even read the query.
- */
+export const FLOORS: Partial<Record<OperationKey, Floor>> = {
+  typename: () => Promise.resolve({ __typename: 'Query' }),
+  postById: async (run, { id }) => {
+    const rowId = typeof id === 'string' ? rowIdOf(id, 'Post') : null;
+    const row = rowId === null ? undefined : (await run<PostRow>(POST_BY_ID, [rowId])).rows[0];
+    if (!row) return { post: null };
+    const { title, content } = row;
+    const author = { id: globalId('User', row.authorId), name: row.name };
+    return { post: { id: globalId('Post', row.id), title, content, createdAt: row.createdAt.toISOString(), author } };
+  },
+  feed: async (run) => ({ posts: { nodes: (await run<PostRow>(FEED)).rows.map(listed) } }),
+  search: async (run, { text }) => {
+    const pattern = `%${String(text).replace(/[\\%_]/g, '\\$&')}%`;
+    return { posts: { nodes: (await run<PostRow>(SEARCH, [pattern])).rows.map(listed) } };
+  },
+  nested: async (run) => {
+    const users = new Map<number, { name: string | null; posts: { totalCount: number; nodes: object[] } }>();
+    for (const row of (await run<NestedRow>(NESTED)).rows) {
+      let user = users.get(row.id);
+      if (!user) users.set(row.id, (user = { name: row.name, posts: { totalCount: row.total, nodes: [] } }));
+      if (row.title !== null) user.posts.nodes.push({ title: row.title, author: { name: row.name } });
+    }
+    return { users: { nodes: [...users.values()] } };
+  },
+};
+
+const byQuery = new Map(Object.entries(FLOORS).map(([key, floor]) => [OPERATIONS[key as OperationKey].query, floor]));
+
+/** Starts the floors' server; `onStatement` counts each statement it runs. */
 export function startFloor(databaseUrl: string, poolMax: number, onStatement: () => void) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  const run: Run = (sql, values) => {
+    onStatement();
+    return pool.query(sql, values);
+  };
   // Never rejects: a failure is answered with a 500.
-  const answer = async (res: http.ServerResponse) => {
+  const answer = async (body: string, res: http.ServerResponse) => {
     try {
-      onStatement();
-      const { rows } = await pool.query<NestedRow>(NESTED_SQL);
-      const users = new Map<number, { name: string | null; posts: { totalCount: number; nodes: object[] } }>();
-      for (const row of rows) {
-        let user = users.get(row.id);
-        if (!user) users.set(row.id, (user = { name: row.name, posts: { totalCount: row.total, nodes: [] } }));
-        if (row.title !== null) user.posts.nodes.push({ title: row.title, author: { name: row.name } });
-      }
+      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+      const floor = byQuery.get(query);
+      if (!floor) throw new Error('the floor answers only the benchmark operations');
+      const data = await floor(run, variables ?? {});
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { users: { nodes: [...users.values()] } } }));
+      res.end(JSON.stringify({ data }));
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: String(error) }] }));
     }
   };
   const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => void answer(res));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => void answer(Buffer.concat(chunks).toString('utf8'), res));
   });
   return new Promise<{ url: string; stop(): Promise<void> }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

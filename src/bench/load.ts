@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { postgresCpuMs, processCpuMs } from './cpu';
 import type { Stats, Target } from './targets';
 
 export interface Measurement {
@@ -14,6 +15,10 @@ export interface Measurement {
   /** Counted over requests sent one at a time: under load, answers still in flight at the deadline would blur it. */
   statementsPerRequest: number;
   peakRssMb: number;
+  /** CPU ms per request of the target's process, from /proc. */
+  nodeCpuMs: number | null;
+  /** CPU ms per request of the whole PostgreSQL server (null when it runs on another machine), from /proc. */
+  postgresCpuMs: number | null;
 }
 
 export interface Load {
@@ -29,7 +34,14 @@ const CALIBRATION_REQUESTS = 5;
  * Drives a target over HTTP with autocannon for a fixed time at a fixed concurrency; `sample`, when
  * given, receives the target's counters once a second while the load runs.
  */
-export async function measure(target: Target, load: Load, connections: number, seconds: number, sample?: (stats: Stats) => void): Promise<Measurement> {
+export async function measure(
+  target: Target,
+  load: Load,
+  connections: number,
+  seconds: number,
+  postmasterPid: number | null,
+  sample?: (stats: Stats) => void,
+): Promise<Measurement> {
   const headers = { 'content-type': 'application/json', ...(load.token && { authorization: `Bearer ${load.token}` }) };
   await settled(target);
   await target.stats(true);
@@ -41,6 +53,8 @@ export async function measure(target: Target, load: Load, connections: number, s
 
   let graphqlErrors = 0;
   const sampler = sample && setInterval(() => void target.stats().then(sample), 1000);
+  const cpu = () => ({ node: processCpuMs(target.pid), postgres: postmasterPid === null ? null : postgresCpuMs(postmasterPid) });
+  const before = cpu();
   const result = await autocannon({
     url: target.url,
     connections,
@@ -56,8 +70,11 @@ export async function measure(target: Target, load: Load, connections: number, s
       },
     ],
   });
+  const after = cpu();
   if (sampler) clearInterval(sampler);
   const stats = await target.stats();
+  const perRequest = (from: number | null, to: number | null) =>
+    from === null || to === null || result.requests.total === 0 ? null : (to - from) / result.requests.total;
   return {
     target: target.name,
     operation: load.operation,
@@ -69,7 +86,26 @@ export async function measure(target: Target, load: Load, connections: number, s
     errors: result.errors + result.non2xx + graphqlErrors,
     statementsPerRequest,
     peakRssMb: stats.peakRss / 2 ** 20,
+    nodeCpuMs: perRequest(before.node, after.node),
+    postgresCpuMs: perRequest(before.postgres, after.postgres),
   };
+}
+
+/**
+ * Load that is not measured: the target's code is compiled by the JIT and its pools are full before the
+ * first cell counts, so the first cells measured are not its slowest.
+ */
+export async function warmUp(target: Target, load: Load, connections: number, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  const headers = { 'content-type': 'application/json', ...(load.token && { authorization: `Bearer ${load.token}` }) };
+  await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers,
+    requests: [{ setupRequest: (request) => ({ ...request, body: load.body() }) }],
+  });
 }
 
 /**

@@ -13,17 +13,23 @@ export interface Operation {
 }
 
 export const OPERATIONS = {
+  typename: {
+    name: '{ __typename }',
+    query: `{ __typename }`,
+    signedIn: false,
+    budget: 0, // the fixed cost of a request: no statement
+  },
   postById: {
     name: 'post(id) with author',
     query: `query PostById($id: ID!) { post(id: $id) { id title content createdAt author { id name } } }`,
     signedIn: false,
-    budget: 2, // the post, its author
+    budget: 1, // the post with its author
   },
   feed: {
     name: 'posts(first: 50) with author',
     query: `query Feed { posts(first: 50) { nodes { id title createdAt author { name } } } }`,
     signedIn: false,
-    budget: 2, // the page, its authors
+    budget: 1, // the page with its authors
   },
   nested: {
     name: 'users(first: 50) > posts(first: 10)',
@@ -37,7 +43,7 @@ export const OPERATIONS = {
       posts(first: 20, where: { title: { contains: $text, mode: INSENSITIVE }, published: true },
             orderBy: [{ field: CREATED_AT, direction: DESC }]) { nodes { id title createdAt author { name } } } }`,
     signedIn: false,
-    budget: 2, // the page, its authors
+    budget: 1, // the page with its authors
   },
   createPost: {
     name: 'createPost (signed in)',

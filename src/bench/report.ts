@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Measurement } from './load';
+import { find, ratioTo, sizeComparison, verdicts, type Run } from './verdicts';
 
 export interface MemoryRun {
   seconds: number;
@@ -9,45 +9,34 @@ export interface MemoryRun {
   rssMb: number[];
 }
 
-export interface Report {
+export interface Report extends Run {
   machine: string;
   date: string;
   seconds: number;
-  measurements: Measurement[];
   memory: MemoryRun | null;
+  /** The same operations measured before on a data set of another size (see sizeComparison), when there is one. */
+  otherSize: Run | null;
 }
-
-const TARGETS = { minRatioToNaive: 5, minRatioToFloor: 0.5 };
-
-const find = (report: Report, target: string, operation: string, connections: number) =>
-  report.measurements.find((m) => m.target === target && m.operation === operation && m.connections === connections);
-
-/** server/naive and server/floor requests per second, where both were measured in this run. */
-export function ratios(report: Report) {
-  return report.measurements
-    .filter((m) => m.target === 'server')
-    .map((m) => ({
-      operation: m.operation,
-      connections: m.connections,
-      toNaive: ratio(m, find(report, 'naive', m.operation, m.connections)),
-      toFloor: ratio(m, find(report, 'floor', m.operation, m.connections)),
-    }));
-}
-
-const ratio = (server: Measurement, other: Measurement | undefined) =>
-  other && other.requestsPerSecond > 0 ? server.requestsPerSecond / other.requestsPerSecond : null;
 
 const fixed = (value: number | null, digits = 1) => (value === null ? '–' : value.toFixed(digits));
 
-/** The results as a Markdown table (printed, and pasted into the README). */
+/** The results as Markdown tables (printed, and pasted into the README). */
 export function markdown(report: Report): string {
-  const byKey = new Map(ratios(report).map((r) => [`${r.operation}@${r.connections}`, r]));
+  const { measurements } = report;
   const lines = [
-    '| operation | target | conns | req/s | p50 ms | p99 ms | SQL/req | errors | peak RSS MB | ×naive | ×floor |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...report.measurements.map((m) => {
-      const r = m.target === 'server' ? byKey.get(`${m.operation}@${m.connections}`) : undefined;
-      return `| ${m.operation} | ${m.target} | ${m.connections} | ${fixed(m.requestsPerSecond, 0)} | ${m.p50Ms} | ${m.p99Ms} | ${fixed(m.statementsPerRequest, 2)} | ${m.errors} | ${fixed(m.peakRssMb, 0)} | ${fixed(r?.toNaive ?? null)} | ${fixed(r?.toFloor ?? null, 2)} |`;
+    `${report.size.users} users, ${report.size.posts} posts; ${report.seconds} s a cell. CPU is milliseconds per request from /proc ` +
+      '(PostgreSQL: the whole server, backends that came and went included).',
+    '',
+    '| operation | target | conns | req/s | p50 ms | p99 ms | SQL/req | Node CPU | PG CPU | errors | peak RSS MB | ×naive | ×floor |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...measurements.map((m) => {
+      const server = m.target === 'server';
+      const [toNaive, toFloor] = ['naive', 'floor'].map((against) => (server ? ratioTo(measurements, m, against) : null));
+      return (
+        `| ${m.operation} | ${m.target} | ${m.connections} | ${fixed(m.requestsPerSecond, 0)} | ${m.p50Ms} | ${m.p99Ms} | ` +
+        `${fixed(m.statementsPerRequest, 2)} | ${fixed(m.nodeCpuMs, 2)} | ${fixed(m.postgresCpuMs, 2)} | ${m.errors} | ${fixed(m.peakRssMb, 0)} | ` +
+        `${fixed(toNaive ?? null)} | ${fixed(toFloor ?? null, 2)} |`
+      );
     }),
   ];
   if (report.memory) {
@@ -61,19 +50,16 @@ export function markdown(report: Report): string {
         `peak ${fixed(Math.max(...rssMb), 0)} MB.`,
     );
   }
+  if (report.otherSize) {
+    const [smaller, larger] = report.otherSize.size.posts < report.size.posts ? [report.otherSize, report] : [report, report.otherSize];
+    lines.push('', sizeComparison(smaller, larger));
+  }
   return lines.join('\n');
 }
 
-/** Whether operation 3 met its targets at the highest concurrency measured, in words. */
+/** Whether each target was met at 16 and 64 connections, a line each. */
 export function verdict(report: Report): string {
-  const top = Math.max(...report.measurements.map((m) => m.connections));
-  const nested = ratios(report).find((r) => r.operation === 'nested' && r.connections === top);
-  if (!nested) return 'the nested operation was not measured against both baselines';
-  const meets = (value: number | null, min: number) => (value === null ? 'not measured' : value >= min ? 'met' : 'MISSED');
-  return (
-    `nested at ${top} connections: ${fixed(nested.toNaive)}× naive (target ≥ ${TARGETS.minRatioToNaive}: ${meets(nested.toNaive, TARGETS.minRatioToNaive)}), ` +
-    `${fixed(nested.toFloor, 2)}× floor (target ≥ ${TARGETS.minRatioToFloor}: ${meets(nested.toFloor, TARGETS.minRatioToFloor)})`
-  );
+  return verdicts(report.measurements).join('\n');
 }
 
 /** Requests per second as horizontal bars: a group per operation and target, a bar per concurrency. */
@@ -98,7 +84,7 @@ export function chart(report: Report): string {
     const top = 44 + r * (conns.length * bar + gap);
     parts.push(`<text x="${left - 6}" y="${top + (conns.length * bar) / 2 + 4}" text-anchor="end">${operation} · ${target}</text>`);
     conns.forEach((c, i) => {
-      const m = find(report, target!, operation!, c);
+      const m = find(report.measurements, target!, operation!, c);
       if (!m) return;
       const w = Math.max(1, (m.requestsPerSecond / max) * width);
       parts.push(`<rect x="${left}" y="${top + i * bar}" width="${w.toFixed(1)}" height="${bar - 1}" fill="${colors[i % colors.length]}"/>`);
@@ -109,10 +95,21 @@ export function chart(report: Report): string {
   return parts.join('\n');
 }
 
+/** The run of the other size kept in `folder` (the most recent one), to compare with. */
+export function otherSizeRun(folder: string, posts: number): Run | null {
+  const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => /^posts-\d+\.json$/.test(name) && name !== `posts-${posts}.json`) : [];
+  const runs = files.map((name) => JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as Report);
+  const latest = runs.sort((a, b) => b.date.localeCompare(a.date))[0];
+  return latest ? { size: latest.size, measurements: latest.measurements } : null;
+}
+
+/** Writes the report as latest.{json,md,svg}, and the run as posts-N.json for comparisons with other sizes. */
 export function writeReport(report: Report, folder: string): string[] {
   fs.mkdirSync(folder, { recursive: true });
+  const run = { ...report, otherSize: null };
   const files = {
-    'latest.json': JSON.stringify({ ...report, ratios: ratios(report), verdict: verdict(report) }, null, 2),
+    [`posts-${report.size.posts}.json`]: JSON.stringify(run, null, 2),
+    'latest.json': JSON.stringify({ ...report, verdicts: verdicts(report.measurements) }, null, 2),
     'latest.md': `${markdown(report)}\n\n${verdict(report)}\n`,
     'latest.svg': chart(report),
   };

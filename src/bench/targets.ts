@@ -7,6 +7,8 @@ export type Stats = Extract<TargetMessage, { type: 'stats' }>;
 export interface Target {
   name: TargetName;
   url: string;
+  /** The target's process (its CPU is read from /proc). */
+  pid: number;
   /** The target's counters; `reset` zeroes the statement count and the peak memory first. */
   stats(reset?: boolean): Promise<Stats>;
   stop(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startTarget(name: TargetName, env: NodeJS.ProcessEnv, prof
   return {
     name,
     url: ready.url,
+    pid: child.pid!,
     stats(reset = false) {
       const answer = queue.then(() => {
         child.send(reset ? 'reset' : 'stats');

@@ -5,6 +5,12 @@ export interface ExampleTab {
   headers?: string;
 }
 
+/**
+ * Stands in the SignUp tab's address for a few random letters, drawn by the page each time it makes its
+ * tabs (src/explorer/page.ts), so the example signs up a new account instead of one an earlier run took.
+ */
+export const FRESH = '{fresh}';
+
 /** The header a signed-in request needs; shown in the headers editor of the tab that needs it. */
 export const AUTHORIZATION_HINT = '{\n  "Authorization": "Bearer <token from signUp or logIn>"\n}';
 
@@ -48,20 +54,22 @@ query PostsPage($text: String!, $after: String) {
   }
 }
 `,
-    variables: '{\n  "text": "graphql",\n  "after": null\n}',
+    variables: '{\n  "text": "ware",\n  "after": null\n}',
   },
   {
-    query: `# 1. Sign up (next time: logIn with the same
-#    email and password gives a new token).
+    query: `# 1. Sign up, as a new address each time the
+#    explorer opens (see Variables); later, logIn
+#    with that email and password gives a new token.
 # 2. Put the token in the Headers of CreatePost:
 #    {"Authorization": "Bearer <token>"}
-mutation SignUp {
-  signUp(input: { email: "ada@example.com", name: "Ada", password: "correct horse" }) {
+mutation SignUp($email: EmailAddress!) {
+  signUp(input: { email: $email, name: "Ada", password: "correct horse" }) {
     token
     user { id name email }
   }
 }
 `,
+    variables: `{\n  "email": "ada.${FRESH}@example.com"\n}`,
   },
   {
     query: `# Needs a signed-in viewer: put the token from

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Post } from '../db/models/post';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { BROWSER_TIMEOUT, launchChromium } from '../test/browser';
+import { BROWSER_TIMEOUT, launchBrowser } from '../test/browser';
 import { useServer } from '../test/server';
 
 /** The README shows it; every run of this test draws it again. */
@@ -12,7 +12,7 @@ const api = useServer({ explorer: true });
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  browser = await launchBrowser();
 }, BROWSER_TIMEOUT);
 
 afterAll(async () => {
@@ -106,6 +106,32 @@ it(
     expect(await Post.count({ where: { authorId: user.id, title: 'Hello' } })).toBe(1);
     expect(leftTheServer(requests)).toEqual([]);
     expect(problems).toEqual([]);
+  },
+  BROWSER_TIMEOUT,
+);
+
+it(
+  'signs up a new address in each browser that opens the explorer, so the SignUp tab works every time',
+  async () => {
+    const emails: string[] = [];
+    for (let visit = 0; visit < 2; visit += 1) {
+      const { page, problems } = await openExplorer();
+      await page.locator('.graphiql-tab', { hasText: 'SignUp' }).click();
+      await page
+        .getByRole('button', { name: /Variables/ })
+        .first()
+        .click();
+      const variables = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
+      await variables.getByText('@example.com').first().waitFor();
+      const email = /"email": "([^"]+)"/.exec(await variables.evaluate((editor: { CodeMirror: { getValue(): string } }) => editor.CodeMirror.getValue()))![1]!;
+      expect(email).toMatch(/^ada\.[a-z0-9]+@example\.com$/);
+      const result = await run(page, email);
+      expect(result).toContain('"token"');
+      expect(problems).toEqual([]);
+      emails.push(email);
+      await page.context().close();
+    }
+    expect(new Set(emails).size).toBe(2);
   },
   BROWSER_TIMEOUT,
 );

@@ -1,8 +1,9 @@
 import { explorerEnabled, loadConfig } from '../config';
-import { useServer } from '../test/server';
+import { useServer, type AnswerData } from '../test/server';
 import { aPublishedPost, aUser } from '../test/factories';
 import { packageAssets } from './assets';
-import { AUTHORIZATION_HINT, exampleTabs } from './examples';
+import { AUTHORIZATION_HINT, exampleTabs, FRESH } from './examples';
+import { pageAssets } from './page';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 const origin = (url: string) => new URL(url).origin;
@@ -62,27 +63,43 @@ describe('the explorer, when on', () => {
 describe('the example tabs', () => {
   const client = useServer();
 
-  it('run without errors in order: the queries, then signUp, whose token createPost uses', async () => {
-    await aPublishedPost(await aUser({ name: 'Ada' }), { title: 'GraphQL in practice' });
+  /** Runs the tabs in order, as a visitor would, with the page's random letters for FRESH; their answers. */
+  async function runTabs(fresh: string): Promise<AnswerData[]> {
     let token: string | undefined;
     const answers = [];
     for (const tab of exampleTabs) {
       if (tab.headers) expect(tab.headers).toBe(AUTHORIZATION_HINT);
-      const variables = tab.variables ? (JSON.parse(tab.variables) as Record<string, unknown>) : {};
+      const variables = tab.variables ? (JSON.parse(tab.variables.split(FRESH).join(fresh)) as Record<string, unknown>) : {};
       // The Refetch tab reads again, by its id, the post the CreatePost tab made.
       if (tab.query.includes('node(id: $id)')) variables.id = (answers.at(-1) as { createPost: { post: { id: string } } }).createPost.post.id;
       const answer = await client.gql(tab.query, variables, { token });
       expect({ query: tab.query, errors: answer.errors }).toEqual({ query: tab.query, errors: undefined });
       token ??= answer.data?.signUp?.token;
-      answers.push(answer.data);
+      answers.push(answer.data!);
     }
+    return answers;
+  }
+
+  it('run without errors in order: the queries, then signUp, whose token createPost uses', async () => {
+    await aPublishedPost(await aUser({ name: 'Ada' }), { title: 'Middleware in practice' });
+    const answers = await runTabs('first');
     expect(answers).toEqual([
       { users: expect.objectContaining({ nodes: [expect.objectContaining({ name: 'Ada', posts: expect.objectContaining({ totalCount: 1 }) })] }) },
-      { posts: expect.objectContaining({ nodes: [expect.objectContaining({ title: 'GraphQL in practice' })] }) },
-      { signUp: expect.objectContaining({ token: expect.any(String) }) },
+      { posts: expect.objectContaining({ nodes: [expect.objectContaining({ title: 'Middleware in practice' })] }) },
+      { signUp: expect.objectContaining({ token: expect.any(String), user: expect.objectContaining({ email: 'ada.first@example.com' }) }) },
       { createPost: { post: expect.objectContaining({ title: 'Hello', author: { name: 'Ada' } }) } },
       { node: expect.objectContaining({ __typename: 'Post', id: answers[3]!.createPost.post.id, title: 'Hello', author: { name: 'Ada' } }) },
     ]);
+  });
+
+  it('sign up a new address each time the page makes them, so running them again works too', async () => {
+    const tab = exampleTabs.find((example) => example.query.includes('mutation SignUp'))!;
+    expect(tab.variables).toContain(FRESH);
+    await runTabs('again1');
+    await runTabs('again2');
+    // The page draws the letters in the browser each time it makes its tabs.
+    const startScript = pageAssets.find((asset) => asset.url.includes('/start.'))!;
+    expect(await (await fetch(origin(client.url) + startScript.url)).text()).toMatch(/Math\.random\(\)[\s\S]*split\("\{fresh\}"\)\.join\(fresh\)/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { madeAsset, packageAssets } from './assets';
-import { exampleTabs } from './examples';
+import { exampleTabs, FRESH } from './examples';
 
 /**
  * Runs in the browser after React, ReactDOM and GraphiQL (globals of their UMD builds). The API is the URL
@@ -8,6 +8,11 @@ import { exampleTabs } from './examples';
 const startScript = `'use strict';
 (function () {
   var tabs = ${JSON.stringify(exampleTabs)};
+  // A new address for the SignUp example each time the tabs are made (GraphiQL keeps them afterwards).
+  var fresh = Math.random().toString(36).slice(2, 10);
+  tabs.forEach(function (tab) {
+    if (tab.variables) tab.variables = tab.variables.split(${JSON.stringify(FRESH)}).join(fresh);
+  });
   var fetcher = GraphiQL.createFetcher({
     url: location.origin + location.pathname,
     // The API has no @defer or @stream: plain JSON answers.

@@ -8,7 +8,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { ChildList, ListSelection } from '../lists';
+import type { ChildList, ListSelection, ObjectField } from '../lists';
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
@@ -75,9 +75,40 @@ function readSelection(connections: readonly FieldNode[], fragments: Fragments):
       }
     }
   }
-  const fields = new Set(nodeFieldsOf(connections, fragments).map((field) => field.name.value));
-  return { fields: [...fields], cursors, totalCount };
+  const nodeFields = nodeFieldsOf(connections, fragments);
+  const fields = new Set(nodeFields.map((field) => field.name.value));
+  return { fields: [...fields], cursors, totalCount, objects: objectFieldsOf(nodeFields, fragments) };
 }
+
+/**
+ * The object fields among `fields` (those with a selection: `author { name }`), each once whatever its
+ * aliases, with the names of all that was selected of it, in a stable order (it is part of a page's key).
+ */
+function objectFieldsOf(fields: readonly FieldNode[], fragments: Fragments): ObjectField[] {
+  const byName = new Map<string, Set<string>>();
+  for (const field of fields) {
+    if (!field.selectionSet) continue;
+    const names = byName.get(field.name.value) ?? new Set<string>();
+    for (const subfield of fieldsOf(field.selectionSet, fragments)) names.add(subfield.name.value);
+    byName.set(field.name.value, names);
+  }
+  return [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([name, names]) => ({ name, fields: [...names].sort() }));
+}
+
+/** The object fields selected of the object a field returns (`post(id) { author { name } }`): what its row's statement may read with it. */
+export function objectFieldsUnder(info: GraphQLResolveInfo): readonly ObjectField[] {
+  let objects = objectFields.get(info.fieldNodes);
+  if (!objects) {
+    objects = objectFieldsOf(
+      info.fieldNodes.flatMap((field) => fieldsOf(field.selectionSet, info.fragments)),
+      info.fragments,
+    );
+    objectFields.set(info.fieldNodes, objects);
+  }
+  return objects;
+}
+
+const objectFields = new WeakMap<readonly FieldNode[], readonly ObjectField[]>();
 
 /** The fields selected of a connection's nodes, under `nodes` and under `edges { node }`. */
 function nodeFieldsOf(connections: readonly FieldNode[], fragments: Fragments): FieldNode[] {

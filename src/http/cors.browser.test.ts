@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
-import { BROWSER_TIMEOUT, launchChromium } from '../test/browser';
+import { BROWSER_TIMEOUT, launchBrowser } from '../test/browser';
 import { useServer, type AnswerData } from '../test/server';
 import { parseOrigins } from './origins';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  browser = await launchBrowser();
 }, BROWSER_TIMEOUT);
 
 afterAll(async () => {

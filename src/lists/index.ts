@@ -1,11 +1,13 @@
 import type { WhereOptions } from 'sequelize';
 import { whereOf, type FilterFields } from './filter';
+import type { ObjectField } from './joined';
 import { orderingOf, type OrderInput, type SortColumns } from './ordering';
 import { parsePage, type Page, type PageArgs } from './page';
 
 export { toConnection, type Connection } from './connection';
 export { selectPage, selectPagesByParent, type ChildQuery, type ListSource } from './select';
 export type { AnswerBudget } from './measure';
+export { joinedRow, type ObjectField } from './joined';
 
 /** What a client may ask of a list: its filters, its sort columns, and the scope holding its default order. */
 export interface ListSpec {
@@ -26,6 +28,8 @@ export interface ListSelection {
   /** Whether any cursor is selected (an edge's, or pageInfo's start or end): cursors are made of the sort keys. */
   cursors: boolean;
   totalCount: boolean;
+  /** The object fields selected of each row, with their fields (a post's `author { name }`): the page's statement reads them too. */
+  objects?: readonly ObjectField[];
 }
 
 /** A list field of a list's rows (e.g. each user's posts) as the client asked it: its arguments and what it selected. */
@@ -42,6 +46,8 @@ export interface ListRequest {
   fields: readonly string[] | null;
   /** Whether the page's statement also counts the whole list (for totalCount). */
   counted: boolean;
+  /** The object fields selected of each row (see ListSelection.objects). */
+  objects: readonly ObjectField[];
   pageKey: string;
 }
 
@@ -55,6 +61,17 @@ export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelecti
     page,
     fields: sortedFields,
     counted: selection.totalCount,
-    pageKey: JSON.stringify([args.where ?? null, ordering.name, page.size, page.backward, page.after, page.before, sortedFields, selection.totalCount]),
+    objects: selection.objects ?? [],
+    pageKey: JSON.stringify([
+      args.where ?? null,
+      ordering.name,
+      page.size,
+      page.backward,
+      page.after,
+      page.before,
+      sortedFields,
+      selection.totalCount,
+      selection.objects ?? [],
+    ]),
   };
 }

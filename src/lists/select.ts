@@ -1,6 +1,7 @@
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
 import { and, measuredStatement, SIZE, sizeOutput, where, type AnswerBudget, type Gate, type MeasuredList } from './measure';
+import { joinsOf, readJoined, type Join } from './joined';
 import { textBytes, textBytesSql, textColumnsOf } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
@@ -42,7 +43,7 @@ const TOTAL = 'listTotal';
  * What to read of a list: which page, which fields of its rows (null: all), and whether to count it all;
  * `pageKey` says all of that in one string.
  */
-export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'pageKey'>;
+export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'pageKey'> & Partial<Pick<ListRequest, 'objects'>>;
 
 // Sequelize's query generator costs more than running some statements: the text written for a page query
 // is kept for requests that ask the same (same list, scopes, filter, order, page and fields; parent ids are
@@ -74,9 +75,12 @@ export interface PageWithChildren<Row> extends PageRows<Row> {
 /** One page of a list in one statement, its total when counted, and the child lists asked of its rows (see withChildren). */
 export async function selectPage<Row>(source: ListSource, query: PageQuery, children: ChildQuery[] = []): Promise<PageWithChildren<Row>> {
   const childKeys = children.map((child) => `${child.parentKey} ${child.source.model.name} ${JSON.stringify(child.source.scopes)} ${child.query.pageKey}`);
-  const [dates, childDates] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
+  // The page's rows come with the rows they point to that were asked of them (a post's author); a child
+  // list's rows do not: what they point to is the row they are listed under (each user's posts' author).
+  const [dates, childDates, joins] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
     datesRead(source.model, query.fields),
     children.map((child) => datesRead(child.source.model, child.query.fields)),
+    joinsOf(source.model, query.objects ?? []),
   ]);
   const lists = [
     measuredList(source, query, query.page.size, () => remembered(source, query, 'measure', () => pageBytes(source, query, [], ''))),
@@ -92,8 +96,8 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
   const found = await runMeasured(source.model, lists, (gate) =>
     remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
       children.length
-        ? withChildren(source, query, children, gate)
-        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate)}`],
+        ? withChildren(source, query, children, gate, joins)
+        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate, joins)}`],
     ),
   );
   const pages = children.map((child, i) => {
@@ -103,7 +107,7 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
     }
     return byParent;
   });
-  return { ...pageRowsOf<Row>(found[0]!, query.counted, dates), children: pages };
+  return { ...pageRowsOf<Row>(found[0]!, query.counted, dates, joins), children: pages };
 }
 
 /**
@@ -111,7 +115,7 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
  * of each of them (LATERAL joins, as in selectPagesByParent): one JSON object per child list, holding each
  * row's page by the row's id. Rows behind or beyond the page get none.
  */
-function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[], gate: Gate): [head: string, body: string] {
+function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[], gate: Gate, joins: Join[]): [head: string, body: string] {
   const total = query.counted ? [`(${countOf(source, [])}) AS "${TOTAL}"`] : [];
   const childPages = children.map((child, i) => {
     const page = [`'${ROWS}', page."${ROWS}"`, ...(child.query.counted ? [`'${TOTAL}', counted."${TOTAL}"`] : [])];
@@ -120,7 +124,7 @@ function withChildren(source: ListSource, query: PageQuery, children: ChildQuery
     return `(SELECT ${pages} FROM "${PAGE}" AS parent CROSS JOIN ${joined} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}${and(gate)}) AS "${childColumn(i)}"`;
   });
   const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)}) AS "${ROWS}"`;
-  return [`WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [])})`, `SELECT ${[rows, ...total, ...childPages].join(', ')}${sizeOutput(gate)}`];
+  return [`WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [], joins)})`, `SELECT ${[rows, ...total, ...childPages].join(', ')}${sizeOutput(gate)}`];
 }
 
 const PAGE = 'listPage';
@@ -165,8 +169,8 @@ function outputOf(query: PageQuery): string {
  * The page's rows as one JSON array (null when there are none), with the COUNT beside it when counted;
  * both aggregates, so there is exactly one row. `lateral` when the lists depend on a parent row.
  */
-function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | '', gate: Gate): string {
-  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra)}) AS rows${where(gate)}) AS page`;
+function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | '', gate: Gate, joins: Join[] = []): string {
+  const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra, joins)}) AS rows${where(gate)}) AS page`;
   if (!query.counted) return page;
   return `${lateral}(${countOf(source, extra)}) AS counted CROSS JOIN ${page}`;
 }
@@ -182,14 +186,15 @@ function listWhere(source: ListSource, extra: WhereOptions[]): WhereOptions[] {
 }
 
 /**
- * The page's rows (size + 1 of them, in scan order, between the cursors) and, UNION ALL, for each cursor
- * the nearest row on its far side: whether rows lie before and after the page is then exact (pageInfo),
- * whichever cursors are given, in the same statement.
+ * The page's rows (size + 1 of them, in scan order, between the cursors) with the rows `joins` reads of
+ * each and, UNION ALL, for each cursor the nearest row on its far side: whether rows lie before and after
+ * the page is then exact (pageInfo), whichever cursors are given, in the same statement.
  */
-function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: WhereOptions[]): string {
+function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: WhereOptions[], joins: Join[] = []): string {
   const { model } = source;
   const columns = columnsOf(model, fields);
-  const marked = (rank: string): Attribute[] => [...columns, [literal(rank), RANK]];
+  const joined: Attribute[] = joins.map((join) => [literal(join.sql), join.name]);
+  const marked = (rank: string): Attribute[] => [...columns, ...joined, [literal(rank), RANK]];
   const { list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
   const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
@@ -261,12 +266,13 @@ async function run(model: ModelStatic<Model>, sql: string): Promise<Record<strin
 const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
 
 /** The rows of a page in scan order, put in place by their ranks (json_agg keeps no order: none is asked of it). */
-function pageRowsOf<Row>(found: Record<string, unknown>, counted: boolean, dates: readonly string[]): PageRows<Row> {
+function pageRowsOf<Row>(found: Record<string, unknown>, counted: boolean, dates: readonly string[], joins: readonly Join[] = []): PageRows<Row> {
   const page: PageRows<Row> = { rows: [], total: counted ? (found[TOTAL] as number) : null, behindStart: false, beyondEnd: false, bytes: 0 };
   for (const row of (found[ROWS] as Record<string, unknown>[] | null) ?? []) {
     const rank = row[RANK] as number;
     // The rank stays on the row (no copy of each row): no GraphQL type has a field of its name.
     if (rank > BEHIND_START) {
+      readJoined(row, joins);
       page.rows[rank - 1] = withDates(row, dates) as Row;
       page.bytes += textBytes(row);
     } else if (rank === BEHIND_START) page.behindStart = true;

@@ -9,7 +9,9 @@ export function textBytes(row: Record<string, unknown>): number {
   let bytes = 0;
   for (const key in row) {
     const value = row[key];
-    bytes += key.length + 4 + (typeof value === 'string' ? Buffer.byteLength(value) + 2 : 24);
+    if (typeof value === 'string') bytes += key.length + 6 + Buffer.byteLength(value);
+    // A row read with this one (a post's author) is no text of it: what its own fields answer counts where they are read.
+    else if (value === null || typeof value !== 'object' || value instanceof Date) bytes += key.length + 28;
   }
   return bytes;
 }

@@ -1,8 +1,9 @@
 import DataLoader, { type BatchLoadFn } from 'dataloader';
-import { Op } from 'sequelize';
+import { literal, Op } from 'sequelize';
 import { Post, type PostRow } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
-import { selectPagesByParent, type ListRequest, type ListSource } from '../lists';
+import { joinedRow, selectPagesByParent, type ListRequest, type ListSource, type ObjectField } from '../lists';
+import { joinsOf, readJoined } from '../lists/joined';
 import type { PageRows } from '../lists/connection';
 
 /** Rows in the order of `ids`, null where a row is missing. */
@@ -54,16 +55,49 @@ export class Loaders {
 
   /**
    * Users read by other queries (a page of users), so later lookups need no statement when these rows
-   * hold what they read. Only the batch's whole rows go into userById, which promises whole rows.
+   * hold what they read. Only the batch's whole rows go into userById, which promises whole rows. A user
+   * read again with other columns keeps those it was read with before.
    */
-  rememberUsers(users: UserRow[]): void {
-    for (const user of users) this.knownUsers.set(user.id, user);
+  rememberUsers(users: readonly UserRow[]): void {
+    for (const user of users) {
+      const known = this.knownUsers.get(user.id);
+      this.knownUsers.set(user.id, known && known !== user ? { ...known, ...user } : user);
+    }
   }
 
-  /** Posts by id including soft-deleted ones; callers apply the visibility rule. */
-  readonly postById = new DataLoader<number, PostRow | null>(async (ids) =>
-    inOrder(ids, (await Post.findAll({ where: { id: { [Op.in]: [...ids] } }, paranoid: false, raw: true })) as PostRow[]),
-  );
+  /** The author a post's own statement read with it (a page of posts, post(id)), remembered as users read by other queries are. */
+  rememberAuthorOf(post: PostRow): void {
+    const author = joinedRow<UserRow>(post, 'author');
+    if (author && this.knownUsers.get(author.id) !== author) this.rememberUsers([author]);
+  }
+
+  private postObjects: ObjectField[] = [];
+
+  /**
+   * Asks the next batches of postById to read these object fields of each post with it (post(id)'s
+   * `author { name }`): the post and its author then cost one statement.
+   */
+  readWithPosts(objects: readonly ObjectField[]): void {
+    for (const { name, fields } of objects) {
+      const known = this.postObjects.find((asked) => asked.name === name);
+      // Copies: the asked objects are shared by every request of the same document.
+      if (known) known.fields = [...new Set([...known.fields, ...fields])];
+      else this.postObjects.push({ name, fields: [...fields] });
+    }
+  }
+
+  /** Posts by id including soft-deleted ones (with what readWithPosts asked of them); callers apply the visibility rule. */
+  readonly postById = new DataLoader<number, PostRow | null>(async (ids) => {
+    const joins = joinsOf(Post, this.postObjects);
+    const posts = (await Post.findAll({
+      where: { id: { [Op.in]: [...ids] } },
+      ...(joins.length && { attributes: { include: joins.map((join) => [literal(join.sql), join.name] as [ReturnType<typeof literal>, string]) } }),
+      paranoid: false,
+      raw: true,
+    })) as PostRow[];
+    for (const post of posts) readJoined(post, joins);
+    return inOrder(ids, posts);
+  });
 
   /** A page of each parent's list (e.g. every author's posts, with their totals when counted): one loader per distinct request, one statement per batch. */
   pagesByParent<Row>(source: ListSource, request: ListRequest, parentKey: string): DataLoader<number, PageRows<Row>> {

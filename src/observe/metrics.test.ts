@@ -44,11 +44,11 @@ describe('GET /metrics', () => {
     expect(sample(text, 'graphql_request_errors_total{operation="unknown",code="GRAPHQL_PARSE_FAILED"}')).toBe(1);
     expect(sample(text, 'graphql_request_duration_seconds_count{operation="Feed",outcome="ok"}')).toBe(3);
     expect(sample(text, 'graphql_request_duration_seconds_sum{operation="Feed",outcome="ok"}')).toBeGreaterThan(0);
-    // 3 answers of 2 statements (the page, its authors); the refused page size runs none
+    // 3 answers of 1 statement (the page with its authors); the refused page size runs none
     expect(sample(text, 'graphql_request_sql_statements_count{operation="Feed"}')).toBe(4);
-    expect(sample(text, 'graphql_request_sql_statements_sum{operation="Feed"}')).toBe(6);
-    expect(sample(text, 'graphql_request_sql_statements_bucket{le="2",operation="Feed"}')).toBe(4);
-    expect(sample(text, 'graphql_request_sql_statements_bucket{le="1",operation="Feed"}')).toBe(1);
+    expect(sample(text, 'graphql_request_sql_statements_sum{operation="Feed"}')).toBe(3);
+    expect(sample(text, 'graphql_request_sql_statements_bucket{le="1",operation="Feed"}')).toBe(4);
+    expect(sample(text, 'graphql_request_sql_statements_bucket{le="0",operation="Feed"}')).toBe(1);
   });
 
   it('serves the Prometheus text format with the pool gauges and the process metrics', async () => {

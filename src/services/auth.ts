@@ -46,6 +46,20 @@ export async function startSession(userId: number, ttlSeconds: number): Promise<
   return { token, sessionId: session.id };
 }
 
+/**
+ * Ends the session of a token at once, as logOut would: the next request with it is UNAUTHENTICATED.
+ * False when no session has that token (already revoked, or never issued).
+ */
+export async function revokeToken(token: string): Promise<boolean> {
+  return (await Session.destroy({ where: { tokenHash: { [Op.eq]: digest(token) } } })) > 0;
+}
+
+/** Makes a token's session expire now, as if its lifetime were over; false when no session has that token. */
+export async function expireToken(token: string): Promise<boolean> {
+  const [changed] = await Session.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { tokenHash: { [Op.eq]: digest(token) } } });
+  return changed > 0;
+}
+
 /** Opens a session and lets the rest of this request act as the user (their payload shows their email). */
 export async function signIn(ctx: Context, user: User): Promise<AuthResult> {
   const { token, sessionId } = await startSession(user.id, ctx.tokenTtlSeconds);
@@ -55,7 +69,7 @@ export async function signIn(ctx: Context, user: User): Promise<AuthResult> {
 }
 
 /** What is wrong with a new password, under the input field `field`. */
-function passwordProblems(password: string, field: string): FieldProblem[] {
+export function passwordProblems(password: string, field: string): FieldProblem[] {
   if (password.length < PASSWORD_MIN) return [{ path: [field], message: `must be at least ${PASSWORD_MIN} characters` }];
   if (password.length > PASSWORD_MAX) return [{ path: [field], message: `must be at most ${PASSWORD_MAX} characters` }];
   return [];

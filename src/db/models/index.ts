@@ -14,6 +14,11 @@ export function initModels(sequelize: Sequelize): void {
   Session.initModel(sequelize);
   AttemptCount.initModel(sequelize);
   Identity.initModel(sequelize);
+  // The trigram indexes (models/trigram.ts) need pg_trgm; a migration creates it, and sync (which only
+  // tests use, to compare the models with the migrations) must too.
+  sequelize.addHook('beforeBulkSync', async () => {
+    await sequelize.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+  });
 
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   User.hasMany(Post, { as: 'posts', foreignKey: { name: 'authorId', allowNull: false }, ...cascade });

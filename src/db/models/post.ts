@@ -11,6 +11,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import type { User } from './user';
+import { trigramIndex } from './trigram';
 import { noNulCharacters } from './validators';
 
 export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
@@ -68,6 +69,9 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
               { name: 'id', order: 'DESC' },
             ],
           },
+          // Back contains, startsWith and endsWith on titles and contents (LIKE and ILIKE).
+          trigramIndex('posts', 'title'),
+          trigramIndex('posts', 'content'),
         ],
         // Reusable fragments of list queries; src/lists applies them to raw page queries as well.
         scopes: {

@@ -1,5 +1,6 @@
 import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute } from 'sequelize';
 import type { Post } from './post';
+import { trigramIndex } from './trigram';
 import { noNulCharacters } from './validators';
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
@@ -49,6 +50,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
           { name: 'users_email_lower_unique', unique: true, fields: [Sequelize.fn('lower', Sequelize.col('email'))] },
           // Backs users ordered by CREATED_AT and createdAt ranges.
           { name: 'users_created_at_id', fields: ['createdAt', 'id'] },
+          // Backs contains, startsWith and endsWith on names (LIKE and ILIKE).
+          trigramIndex('users', 'name'),
         ],
       },
     );

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { CreationAttributes, ModelStatic } from 'sequelize';
+import type { CreationAttributes, Model, ModelStatic } from 'sequelize';
 import { Post } from '../models/post';
 import { User } from '../models/user';
 
@@ -14,12 +14,14 @@ export interface SeedPlan {
   post(i: number, userIds: readonly number[]): CreationAttributes<Post>;
 }
 
-const CHUNK = 2_000;
+// Rows per INSERT: each column goes as one array parameter, so a statement costs a few parameters however many rows.
+const CHUNK = 10_000;
 
 /**
  * The project's one bulk path for test-free data sets (the benchmark's, a developer's): users, then their
- * posts, through validated bulkCreate in chunks (so the models' own rules hold), with a progress bar on
- * a terminal. Rows must carry their timestamps: bulkCreate validates NOT NULL columns before it would set them.
+ * posts, each row validated by its model (its own rules: lengths, emails, no NUL characters) and written
+ * by one INSERT of unnest()ed column arrays per chunk, near COPY's speed (a validated bulkCreate builds
+ * the VALUES text row by row, several times slower). Rows must carry their timestamps.
  */
 export async function seedUsersAndPosts(size: SeedSize, plan: SeedPlan): Promise<{ userIds: number[]; postIds: number[] }> {
   const bar = new SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} rows | {eta}s left' }, Presets.shades_classic);
@@ -51,10 +53,32 @@ async function insertInChunks<M extends User | Post>(
 ): Promise<number[]> {
   const ids: number[] = [];
   for (let from = 0; from < count; from += CHUNK) {
-    const rows = Array.from({ length: Math.min(CHUNK, count - from) }, (_, k) => rowAt(from + k));
-    const created = await model.bulkCreate(rows, { validate: true, returning: ['id'] });
-    ids.push(...created.map((row) => (row as M).id));
+    const rows: Model[] = [];
+    for (let i = from; i < Math.min(from + CHUNK, count); i += 1) {
+      const row = model.build(rowAt(i)); // setters run (a user's email is trimmed)
+      await row.validate().catch((error: Error) => {
+        throw new Error(`seed row ${i} of ${model.name} is invalid: ${error.message}`);
+      });
+      rows.push(row);
+    }
+    ids.push(...(await insertRows(model, rows)));
     inserted(rows.length);
   }
   return ids;
+}
+
+/** One INSERT of validated rows, a typed array parameter per column they set; their ids in their order. */
+async function insertRows(model: ModelStatic<Model>, rows: Model[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const attributes = model.getAttributes() as Record<string, { field?: string; type: { toSql(): string } }>;
+  const columns = Object.keys(rows[0]!.get({ plain: true }) as object).filter((name) => name in attributes && name !== 'id');
+  const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
+  const arrays = columns.map((name, i) => `$${i + 1}::${attributes[name]!.type.toSql()}[]`);
+  const sql =
+    `INSERT INTO ${quote(model.getTableName() as string)} (${columns.map((name) => quote(attributes[name]!.field ?? name)).join(', ')}) ` +
+    `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS row(${columns.map((_, i) => `c${i}`).join(', ')}, n) ` +
+    'ORDER BY n RETURNING id';
+  const bind = columns.map((name) => rows.map((row): unknown => row.getDataValue(name as never)));
+  const [found] = await model.sequelize!.query(sql, { bind });
+  return (found as { id: number }[]).map((row) => row.id);
 }

@@ -6,5 +6,8 @@ import { fieldNamesOf } from '../selection';
 export const Post: PostResolvers = {
   id: (post) => globalId('Post', post.id),
   databaseId: (post) => post.id,
-  author: (post, _, ctx, info) => getAuthor(ctx, post, fieldNamesOf(info)),
+  author: (post, _, ctx, info) => {
+    ctx.loaders.rememberAuthorOf(post); // when the post's own statement read it
+    return getAuthor(ctx, post, fieldNamesOf(info));
+  },
 };
