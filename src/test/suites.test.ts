@@ -36,6 +36,7 @@ describe('the test commands', () => {
 
   it('are all run by CI', () => {
     const ci = readFileSync(path.join(packageRoot, '.ci', 'run'), 'utf8');
-    for (const command of ['npm test', 'npm run test:browser', 'npm run test:stress', 'npm run test:cluster']) expect(ci).toMatch(new RegExp(`^${command}$`, 'm'));
+    for (const command of ['npm test', 'npm run test:browser', 'npm run test:stress', 'npm run test:cluster'])
+      expect(ci).toMatch(new RegExp(`^${command}$`, 'm'));
   });
 });
