@@ -27,6 +27,8 @@ export const environment = z.object({
   HOST: z.string().min(1).optional(),
   /** A PostgreSQL URL; when unset, an embedded PostgreSQL is started. */
   DATABASE_URL: z.string().url().optional(),
+  /** Where live data LISTENs for changes: a direct PostgreSQL URL (LISTEN hears nothing through PgBouncer's transaction pooling); unset: DATABASE_URL. */
+  DATABASE_LISTEN_URL: z.string().url().optional(),
   /** Read replicas, comma-separated PostgreSQL URLs: reads outside transactions go to them. */
   DATABASE_READ_URLS: z
     .string()
@@ -115,6 +117,21 @@ export const environment = z.object({
   CLIENT_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestWindowSeconds),
   /** Requests of one client being served at once, per instance; more are refused with 429. */
   CLIENT_MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.requestsInFlightPerClient),
+  // Live data (README "Live data"; src/limits.ts says what each one counts).
+  /** Subscriptions open at once on one WebSocket connection. */
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveSubscriptionsPerConnection),
+  /** Live connections (WebSocket and SSE) of one client address at once, per instance; then 429. */
+  LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveConnectionsPerClient),
+  /** A WebSocket must send connection_init within this long (close 4408). */
+  LIVE_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveConnectionInitTimeoutMs),
+  /** Keep-alive pings this often; a WebSocket that does not answer one within as long is cut. */
+  LIVE_KEEP_ALIVE_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveKeepAliveMs),
+  /** Bytes waiting to be written to one live connection before its client counts as too slow and is disconnected. */
+  LIVE_SEND_BUFFER_BYTES: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveSendBufferBytes),
+  /** Events waiting for one subscription before it ends with SLOW_CONSUMER. */
+  LIVE_QUEUED_EVENTS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveQueuedEvents),
+  /** How often live subscribers' sessions are checked again, so logOut, expiry and deleteViewer end them. */
+  LIVE_AUTH_RECHECK_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveAuthRecheckMs),
   // Identity providers (README "Signing in with your identity provider"; src/identity/issuers.ts says each field).
   /** Trusted JWT issuers: a JSON array of { issuer, audience, jwksUrl | publicKey, emailClaim?, nameClaim?, algorithms? }; unset: none. */
   AUTH_ISSUERS: issuersVariable,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     identityProviders: new IdentityProviders(config.AUTH_ISSUERS, config.AUTH_CLOCK_SKEW_SECONDS),
     corsOrigins: corsOrigins(config),
     getCacheMaxAgeSeconds: config.HTTP_GET_CACHE_MAX_AGE_SECONDS,
+    listenUrl: config.DATABASE_LISTEN_URL ?? location.url,
   });
   const running = await server.listen(config.PORT, listenHost(config));
   logger.info(running.listening);

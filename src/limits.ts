@@ -56,6 +56,21 @@ export interface Limits {
   requestWindowSeconds: number;
   /** Requests of one client being served at once (HTTP 429 TOO_MANY_REQUESTS). */
   requestsInFlightPerClient: number;
+  // Live data (src/live): WebSocket and SSE connections and their subscriptions.
+  /** Subscriptions open at once on one WebSocket connection (TOO_MANY_SUBSCRIPTIONS). */
+  liveSubscriptionsPerConnection: number;
+  /** Live connections (WebSocket and SSE) of one client at once, per instance; more are refused with 429. */
+  liveConnectionsPerClient: number;
+  /** A WebSocket must send connection_init within this long, or it is closed (4408). */
+  liveConnectionInitTimeoutMs: number;
+  /** Pings (WebSocket ping frames, SSE comments) this often; a WebSocket that misses a pong for as long is cut. */
+  liveKeepAliveMs: number;
+  /** Bytes waiting to be written to one connection; past that the client reads too slowly and is disconnected. */
+  liveSendBufferBytes: number;
+  /** Events waiting for one subscription to take them; past that it ends with SLOW_CONSUMER. */
+  liveQueuedEvents: number;
+  /** How often signed-in subscribers' sessions are checked again (logOut, expiry, deleteViewer end them). */
+  liveAuthRecheckMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -92,6 +107,15 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   requestWindowSeconds: 60,
   // Half the default pool (DB_POOL_MAX 10): the other half stays for everyone else.
   requestsInFlightPerClient: 5,
+  liveSubscriptionsPerConnection: 50,
+  // An office behind one address with a tab or two open per person.
+  liveConnectionsPerClient: 200,
+  liveConnectionInitTimeoutMs: 3_000,
+  // Below the idle timeout of the load balancers in front (AWS ALB: 60 s; nginx proxy_read_timeout: 60 s).
+  liveKeepAliveMs: 12_000,
+  liveSendBufferBytes: 1024 * 1024,
+  liveQueuedEvents: 100,
+  liveAuthRecheckMs: 2_000,
 };
 
 export function limitsOf(config: Config): Limits {
@@ -122,5 +146,12 @@ export function limitsOf(config: Config): Limits {
     requestsPerClient: config.CLIENT_MAX_REQUESTS,
     requestWindowSeconds: config.CLIENT_REQUEST_WINDOW_SECONDS,
     requestsInFlightPerClient: config.CLIENT_MAX_REQUESTS_IN_FLIGHT,
+    liveSubscriptionsPerConnection: config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    liveConnectionsPerClient: config.LIVE_MAX_CONNECTIONS_PER_CLIENT,
+    liveConnectionInitTimeoutMs: config.LIVE_CONNECTION_INIT_TIMEOUT_MS,
+    liveKeepAliveMs: config.LIVE_KEEP_ALIVE_MS,
+    liveSendBufferBytes: config.LIVE_SEND_BUFFER_BYTES,
+    liveQueuedEvents: config.LIVE_QUEUED_EVENTS,
+    liveAuthRecheckMs: config.LIVE_AUTH_RECHECK_MS,
   };
 }

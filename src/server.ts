@@ -20,8 +20,12 @@ import { inRequestScope, tracePlugin, traceRequests } from './observe/requests';
 import { costLimitPlugin } from './graphql/cost';
 import { answerSizePlugin } from './graphql/answer-size';
 import { documentStore, refuseLongDocument } from './graphql/documents';
-import { operationLimitRules } from './graphql/limits';
-import { knownRootTypesRule } from './graphql/root-types';
+import { admissionRules, refuseSubscriptionOverHttp } from './graphql/admission';
+import type { FormatError } from './live/execute';
+import { LiveServer } from './live';
+import { serveSse } from './live/sse';
+import { serveWebSocket } from './live/websocket';
+import proxyaddr from '@fastify/proxy-addr';
 import { withoutSuggestions } from './graphql/suggestions';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
@@ -62,6 +66,8 @@ export interface ServerDeps {
   getCacheMaxAgeSeconds?: number;
   /** Routes served beside /graphql by a mode that needs its own (the test mode's, src/testkit); none otherwise. */
   routes?: FastifyPluginAsync;
+  /** Where live data LISTENs for changes (DATABASE_LISTEN_URL); by default the database `sequelize` connects to. */
+  listenUrl?: string;
 }
 
 export interface RunningServer {
@@ -72,6 +78,26 @@ export interface RunningServer {
 }
 
 const GRAPHQL_PATH = '/graphql';
+const STREAM_PATH = '/graphql/stream';
+
+/** The URL of the database a Sequelize instance connects to (what live data listens on when not told otherwise). */
+function urlOfDatabase(sequelize: Sequelize): string {
+  const { host, port, database, username, password } = sequelize.config;
+  const credentials = password ? `${encodeURIComponent(username)}:${encodeURIComponent(password)}` : encodeURIComponent(username);
+  return `postgres://${credentials}@${host}:${port}/${encodeURIComponent(database)}`;
+}
+
+/** The client address of a raw request as Fastify works it out (TRUST_PROXY), for WebSocket upgrades, which Fastify never sees. */
+function addressOf(trust: TrustProxy) {
+  const fastifyTrust = fastifyTrustProxy(trust);
+  const trusts =
+    typeof fastifyTrust === 'function'
+      ? fastifyTrust
+      : typeof fastifyTrust === 'string'
+        ? proxyaddr.compile(fastifyTrust.split(',').map((a) => a.trim()))
+        : () => fastifyTrust;
+  return (request: http.IncomingMessage) => proxyaddr(request, trusts);
+}
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** The HTTP server (Fastify) with Apollo at /graphql; `listen` starts it (port 0 picks a free one). */
@@ -106,15 +132,18 @@ export async function createServer(deps: ServerDeps) {
   httpServer.maxConnections = limits.maxConnections;
   const drain = new Drain(httpServer);
 
+  const schema = executableSchema(deps.resolvers ?? resolvers);
+  const shapeError: FormatError = deps.production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError;
   const apollo = new ApolloServer<Context>({
-    gateway: compiledExecution(executableSchema(deps.resolvers ?? resolvers)),
-    formatError: deps.production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
+    gateway: compiledExecution(schema),
+    formatError: shapeError,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: !deps.production,
     // A document over the token limit is a parse error (400) before it is ever held in memory as a tree.
     parseOptions: { maxTokens: limits.maxTokens },
     documentStore: documentStore(limits), // parsed documents kept by what they weigh (src/graphql/documents.ts)
-    validationRules: [knownRootTypesRule, ...operationLimitRules(limits)],
+    // The same rules as live transports' admission (src/graphql/admission.ts), whose parse and cost checks match these options and plugins.
+    validationRules: admissionRules(limits),
     // src/index.ts handles SIGTERM/SIGINT (drain, close the pool, exit 0); Apollo's own handler would stop
     // the server and kill the process with the signal again before the pool is closed.
     stopOnTerminationSignals: false,
@@ -124,6 +153,7 @@ export async function createServer(deps: ServerDeps) {
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(limits.maxCost),
+      refuseSubscriptionOverHttp,
       answerSizePlugin, // an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
       // Apollo's cache control works from hints no type sets, at the cost of a hook on every field of every
       // answer: Cache-Control is set once per answer instead.
@@ -136,6 +166,20 @@ export async function createServer(deps: ServerDeps) {
   await apollo.start();
 
   const metrics = new Metrics(deps.sequelize);
+  const logger = deps.logger ?? processLogger;
+  const live = new LiveServer({
+    sequelize: deps.sequelize,
+    listenUrl: deps.listenUrl ?? urlOfDatabase(deps.sequelize),
+    schema,
+    limits,
+    metrics: metrics.live,
+    logger,
+    formatError: shapeError,
+    tokenTtlSeconds: deps.tokenTtlSeconds,
+    identityProviders: deps.identityProviders,
+    clientAddressOf: addressOf(deps.trustProxy ?? false),
+  });
+  await live.listen();
   const graphql = apolloHandler(apollo, async (request) => {
     try {
       refuseLongDocument(
@@ -149,7 +193,6 @@ export async function createServer(deps: ServerDeps) {
     }
   });
 
-  const logger = deps.logger ?? processLogger;
   const corsOrigins = deps.corsOrigins ?? defaultOrigins(deps.production);
   app.addHook('onRequest', answerHeaders);
   // Before the routes: a preflight is answered by its hook, before the OPTIONS refusal below.
@@ -173,15 +216,18 @@ export async function createServer(deps: ServerDeps) {
     },
   });
   app.route({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'], url: GRAPHQL_PATH, onRequest: refuseMethod, handler: () => undefined });
+  const streams = serveSse(app, live, STREAM_PATH);
   if (deps.routes) app.register(deps.routes);
   answerErrorsInJson(app, GRAPHQL_PATH);
   await app.ready();
+  const isAllowed = (origin: string | undefined) => isAllowedOrigin(origin, corsOrigins);
+  const sockets = serveWebSocket(live, httpServer, GRAPHQL_PATH, isAllowed);
 
   return {
     /** The raw HTTP server, for what plugs in beside Fastify (WebSocket upgrades). */
     httpServer,
     /** Whether a page of this origin may call the API (CORS_ORIGINS): WebSocket upgrades check it too. */
-    isAllowedOrigin: (origin: string | undefined) => isAllowedOrigin(origin, corsOrigins),
+    isAllowedOrigin: isAllowed,
     listen(port: number, host?: string): Promise<RunningServer> {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -189,7 +235,14 @@ export async function createServer(deps: ServerDeps) {
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
           const stop = async () => {
-            await drain.run(app, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+            const graceMs = deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+            // Live connections hold no request in flight: once the events heard so far have gone out, they
+            // are closed with 1012 so their clients reconnect elsewhere, while HTTP answers in flight finish.
+            const liveClosed = live.close(graceMs).then(async () => {
+              streams.close();
+              await sockets.close();
+            });
+            await Promise.all([liveClosed, drain.run(app, graceMs)]);
             await apollo.stop();
           };
           resolve({ url: urlOf(address, GRAPHQL_PATH), listening: listeningOn(address), stop });

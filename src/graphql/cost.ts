@@ -96,6 +96,21 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   return selectionCost(operation.selectionSet, schema.getRootType(operation.operation));
 }
 
+/** The refusal of an operation whose cost passes `maxCost`, or null when it may run. */
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+  maxCost: number,
+): GraphQLError | null {
+  const cost = operationCost(schema, document, operation, variables);
+  if (cost <= maxCost) return null;
+  return new GraphQLError(`the operation could return ${cost} objects, more than the limit of ${maxCost}: ask for smaller pages`, {
+    extensions: { code: LIMIT_CODES.cost, limit: maxCost, cost, http: { status: 400 } },
+  });
+}
+
 /**
  * Refuses an operation whose cost passes `maxCost` before it runs. A plugin rather than a validation
  * rule, because the cost depends on the variables, and Apollo validates a document once and caches it.
@@ -105,11 +120,8 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     requestDidStart: async () => ({
       didResolveOperation: async ({ schema, document, operation, request }) => {
         if (!operation) return;
-        const cost = operationCost(schema, document, operation, request.variables);
-        if (cost <= maxCost) return;
-        throw new GraphQLError(`the operation could return ${cost} objects, more than the limit of ${maxCost}: ask for smaller pages`, {
-          extensions: { code: LIMIT_CODES.cost, limit: maxCost, cost, http: { status: 400 } },
-        });
+        const refusal = costRefusal(schema, document, operation, request.variables, maxCost);
+        if (refusal) throw refusal;
       },
     }),
   };

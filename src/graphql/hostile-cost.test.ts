@@ -59,10 +59,15 @@ describe('cost (objects an answer can hold, page sizes multiplied out)', () => {
   });
 });
 
-describe('operations this API does not have', () => {
-  it('refuses a subscription with GRAPHQL_VALIDATION_FAILED, not an internal error', async () => {
+describe('operations this path does not serve', () => {
+  it('refuses a subscription field the schema lacks with GRAPHQL_VALIDATION_FAILED, not an internal error', async () => {
     const error = await refusedBeforeRunning(api, `subscription { viewer { id } }`);
     expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error.message).toBe('this API has no subscription operations');
+  });
+
+  it('refuses a subscription sent as a plain request with BAD_REQUEST, naming the live transports', async () => {
+    const error = await refusedBeforeRunning(api, `subscription { postPublished { id } }`);
+    expect(error.extensions.code).toBe('BAD_REQUEST');
+    expect(error.extensions.transports).toEqual(['graphql-transport-ws', 'graphql-sse']);
   });
 });

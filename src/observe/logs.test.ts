@@ -93,7 +93,8 @@ describe('the request log line', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(body.errors).toBeUndefined();
-    expect(line).toMatchObject({ operation: 'CreatePost', statements: 2, outcome: 'ok' });
+    // The session lookup, the INSERT, and the change announced to live subscribers (pg_notify).
+    expect(line).toMatchObject({ operation: 'CreatePost', statements: 3, outcome: 'ok' });
   });
 
   it('counts each request its own statements when requests run at the same time', async () => {

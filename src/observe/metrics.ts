@@ -62,6 +62,32 @@ function poolGauge(registry: Registry, sequelize: Sequelize, name: string, help:
   });
 }
 
+/** The live data's metrics (src/live): connections, subscriptions, events, delivery latency, slow consumers. */
+export interface LiveMetrics {
+  connections: Gauge<'transport'>;
+  subscriptions: Gauge<'field'>;
+  eventsReceived: Counter;
+  eventsDelivered: Counter;
+  deliverySeconds: Histogram;
+  slowConsumers: Counter;
+}
+
+function liveMetrics(registers: Registry[]): LiveMetrics {
+  return {
+    connections: new Gauge({ name: 'live_connections', help: 'Open live connections by transport (websocket, sse)', labelNames: ['transport'], registers }),
+    subscriptions: new Gauge({ name: 'live_subscriptions', help: 'Active subscriptions by field', labelNames: ['field'], registers }),
+    eventsReceived: new Counter({ name: 'live_events_received_total', help: 'Committed changes heard on the LISTEN connection', registers }),
+    eventsDelivered: new Counter({ name: 'live_events_delivered_total', help: 'Payloads sent to subscribers', registers }),
+    deliverySeconds: new Histogram({
+      name: 'live_delivery_seconds',
+      help: 'Time from a change being heard after its commit to its payload being sent to a subscriber',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    slowConsumers: new Counter({ name: 'live_slow_consumers_dropped_total', help: 'Subscribers disconnected for reading too slowly', registers }),
+  };
+}
+
 /** The server's Prometheus metrics, in a registry of its own (so servers in one process do not mix). */
 export class Metrics {
   readonly registry = new Registry();
@@ -70,6 +96,7 @@ export class Metrics {
   private readonly duration: Histogram<'operation' | 'outcome'>;
   private readonly errors: Counter<'operation' | 'code'>;
   private readonly statements: Histogram<'operation'>;
+  readonly live: LiveMetrics;
 
   constructor(sequelize: Sequelize) {
     const registers = [this.registry];
@@ -103,6 +130,7 @@ export class Metrics {
     poolGauge(this.registry, sequelize, 'db_pool_in_use', 'Connections lent out to queries', (pool) => pool.using);
     poolGauge(this.registry, sequelize, 'db_pool_waiting', 'Queries waiting for a connection', (pool) => pool.waiting);
     poolGauge(this.registry, sequelize, 'db_pool_max', 'Most connections the pool may open', (pool) => pool.maxSize);
+    this.live = liveMetrics(registers);
     collectDefaultMetrics({ register: this.registry });
   }
 

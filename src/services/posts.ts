@@ -22,6 +22,7 @@ import { POST_LIST } from './lists';
 import { answerBudget, spendOnAnswer } from './answer-size';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
+import { announce, type PostChangeKind } from '../live/announce';
 
 export const MAX_POSTS_PER_BATCH = 100;
 
@@ -37,8 +38,27 @@ export interface UpdatePostInput extends Omit<Partial<PostInput>, 'title'> {
   expectedVersion?: number | null;
 }
 
-function mayView(ctx: Context, post: PostRow): boolean {
-  return (post.published && post.deletedAt === null) || post.authorId === ctx.viewer?.id;
+/** Visible to everyone: published and not deleted. */
+export function isPublic(post: Pick<PostRow, 'published' | 'deletedAt'>): boolean {
+  return post.published && post.deletedAt === null;
+}
+
+function mayView(ctx: Pick<Context, 'viewer'>, post: PostRow): boolean {
+  return isPublic(post) || post.authorId === ctx.viewer?.id;
+}
+
+/**
+ * Whether the viewer hears of a change to `post` (its row after the change): they could see it after the
+ * change, or before it (readers of a published post learn it was unpublished or deleted, and no more).
+ */
+export function seesChange(ctx: Pick<Context, 'viewer'>, kind: PostChangeKind, post: PostRow): boolean {
+  const publicBefore = kind === 'UNPUBLISHED' || ((kind === 'DELETED' || kind === 'UPDATED') && post.published);
+  return publicBefore || mayView(ctx, post);
+}
+
+/** Announces a change to `post` (its row after the change) with the mutation's transaction. */
+function announceChange(kind: PostChangeKind, post: PostRow): Promise<void> {
+  return announce(Post.sequelize!, [{ kind, postId: post.id, authorId: post.authorId, isPublic: isPublic(post) }]);
 }
 
 /** A post the viewer may see, or null: a draft of someone else is indistinguishable from no post. */
@@ -137,7 +157,9 @@ export async function createPost(ctx: Context, input: PostInput): Promise<PostRo
   const problems = [...contentProblems(ctx, input.content), ...(await problemsOf(post))];
   if (problems.length) throw AppError.badInput(problems);
   await post.save();
-  return post.get({ plain: true });
+  const created = post.get({ plain: true });
+  await announceChange('CREATED', created);
+  return created;
 }
 
 /** Creates all the posts or none; every row is validated and each problem names its row. */
@@ -158,6 +180,10 @@ export async function createPosts(ctx: Context, inputs: PostInput[]): Promise<Po
     // One timestamp for the batch, given here: bulkCreate validates (NOT NULL createdAt) before it sets them.
     drafts.map((draft) => ({ ...draft.get({ plain: true }), createdAt: now, updatedAt: now })),
     { validate: true, returning: true },
+  );
+  await announce(
+    Post.sequelize!,
+    posts.map((post) => ({ kind: 'CREATED', postId: post.id, authorId: viewer.id, isPublic: post.published })),
   );
   return posts.map((post) => post.get({ plain: true }) as PostRow);
 }
@@ -184,6 +210,7 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
   const post = await ownPost(ctx, input.id, { includeDeleted: false });
   const expectedVersion = input.expectedVersion ?? post.version;
   if (expectedVersion !== post.version) throw changedMeanwhile(input.id, post.version, expectedVersion);
+  const wasPublished = post.published;
   if (input.title != null) post.title = input.title;
   if (input.content !== undefined) post.content = input.content;
   if (input.published != null) post.published = input.published;
@@ -195,18 +222,27 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
     const current = error instanceof OptimisticLockError ? await Post.findByPk(post.id, { paranoid: false, attributes: ['version'] }) : null;
     throw current ? changedMeanwhile(input.id, current.version, expectedVersion) : error;
   });
-  return post.get({ plain: true });
+  const kind: PostChangeKind = wasPublished === post.published ? 'UPDATED' : post.published ? 'PUBLISHED' : 'UNPUBLISHED';
+  const updated = post.get({ plain: true });
+  await announceChange(kind, updated);
+  return updated;
 }
 
 /** Soft-deletes (paranoid): the author can still see and restore it. Deleting twice changes nothing. */
 export async function deletePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
-  if (!post.isSoftDeleted()) await post.destroy();
+  if (!post.isSoftDeleted()) {
+    await post.destroy();
+    await announceChange('DELETED', post.get({ plain: true }));
+  }
   return post.get({ plain: true });
 }
 
 export async function restorePost(ctx: Context, id: string): Promise<PostRow> {
   const post = await ownPost(ctx, id, { includeDeleted: true });
-  if (post.isSoftDeleted()) await post.restore();
+  if (post.isSoftDeleted()) {
+    await post.restore();
+    await announceChange('RESTORED', post.get({ plain: true }));
+  }
   return post.get({ plain: true });
 }

@@ -202,6 +202,25 @@ export type Post = Node & {
   version: Scalars['Int']['output'];
 };
 
+/** A change to a post, as a subscriber sees it. */
+export type PostChange = {
+  __typename?: 'PostChange';
+  /** The post's global id, also when the subscriber may no longer see the post. */
+  id: Scalars['ID']['output'];
+  kind: PostChangeKind;
+  /** What `post(id)` answers this subscriber after the change: null when they may no longer see it. */
+  post?: Maybe<Post>;
+};
+
+/** What happened to a post. */
+export type PostChangeKind =
+  | 'CREATED'
+  | 'DELETED'
+  | 'PUBLISHED'
+  | 'RESTORED'
+  | 'UNPUBLISHED'
+  | 'UPDATED';
+
 export type PostConnection = {
   __typename?: 'PostConnection';
   edges: Array<PostEdge>;
@@ -343,6 +362,38 @@ export type StringFilter = {
 export type StringMode =
   | 'DEFAULT'
   | 'INSENSITIVE';
+
+/**
+ * Live data, delivered after the change commits: over WebSocket (graphql-transport-ws, at /graphql) or
+ * Server-Sent Events (graphql-sse, at /graphql/stream); a subscription sent as a plain POST or GET is refused.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The post changed, when the viewer could see it before the change or after it. */
+  postChanged: PostChange;
+  /** A post becomes visible to everyone (created published, a draft published, a published post restored); `where` narrows it as for `posts`. */
+  postPublished: Post;
+  /** Every change to the viewer's own posts, drafts included (signed in only). */
+  viewerPostsChanged: PostChange;
+};
+
+
+/**
+ * Live data, delivered after the change commits: over WebSocket (graphql-transport-ws, at /graphql) or
+ * Server-Sent Events (graphql-sse, at /graphql/stream); a subscription sent as a plain POST or GET is refused.
+ */
+export type SubscriptionPostChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live data, delivered after the change commits: over WebSocket (graphql-transport-ws, at /graphql) or
+ * Server-Sent Events (graphql-sse, at /graphql/stream); a subscription sent as a plain POST or GET is refused.
+ */
+export type SubscriptionPostPublishedArgs = {
+  where?: InputMaybe<PostWhere>;
+};
 
 export type UpdatePostInput = {
   content?: InputMaybe<Scalars['String']['input']>;
@@ -530,6 +581,8 @@ export type ResolversTypes = {
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<ConnectionPageInfo>;
   Post: ResolverTypeWrapper<PostRow>;
+  PostChange: ResolverTypeWrapper<Omit<PostChange, 'post'> & { post?: Maybe<ResolversTypes['Post']> }>;
+  PostChangeKind: PostChangeKind;
   PostConnection: ResolverTypeWrapper<Connection<PostRow>>;
   PostEdge: ResolverTypeWrapper<Edge<PostRow>>;
   PostOrder: PostOrder;
@@ -542,6 +595,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
   StringMode: StringMode;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdatePostInput: UpdatePostInput;
   UpdatePostPayload: ResolverTypeWrapper<Omit<UpdatePostPayload, 'post'> & { post: ResolversTypes['Post'] }>;
   UpdateViewerInput: UpdateViewerInput;
@@ -579,6 +633,7 @@ export type ResolversParentTypes = {
   NonEmptyString: Scalars['NonEmptyString']['output'];
   PageInfo: ConnectionPageInfo;
   Post: PostRow;
+  PostChange: Omit<PostChange, 'post'> & { post?: Maybe<ResolversParentTypes['Post']> };
   PostConnection: Connection<PostRow>;
   PostEdge: Edge<PostRow>;
   PostOrder: PostOrder;
@@ -589,6 +644,7 @@ export type ResolversParentTypes = {
   SignUpInput: SignUpInput;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
+  Subscription: Record<PropertyKey, never>;
   UpdatePostInput: UpdatePostInput;
   UpdatePostPayload: Omit<UpdatePostPayload, 'post'> & { post: ResolversParentTypes['Post'] };
   UpdateViewerInput: UpdateViewerInput;
@@ -673,6 +729,12 @@ export type PostResolvers<ContextType = Context, ParentType extends ResolversPar
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PostChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostChange'] = ResolversParentTypes['PostChange']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PostChangeKind'], ParentType, ContextType>;
+  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType>;
+};
+
 export type PostConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostConnection'] = ResolversParentTypes['PostConnection']> = {
   edges?: Resolver<Array<ResolversTypes['PostEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType>;
@@ -697,6 +759,12 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type RestorePostPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RestorePostPayload'] = ResolversParentTypes['RestorePostPayload']> = {
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  postChanged?: SubscriptionResolver<ResolversTypes['PostChange'], "postChanged", ParentType, ContextType, RequireFields<SubscriptionPostChangedArgs, 'id'>>;
+  postPublished?: SubscriptionResolver<ResolversTypes['Post'], "postPublished", ParentType, ContextType, Partial<SubscriptionPostPublishedArgs>>;
+  viewerPostsChanged?: SubscriptionResolver<ResolversTypes['PostChange'], "viewerPostsChanged", ParentType, ContextType>;
 };
 
 export type UpdatePostPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdatePostPayload'] = ResolversParentTypes['UpdatePostPayload']> = {
@@ -743,10 +811,12 @@ export type Resolvers<ContextType = Context> = {
   NonEmptyString?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
+  PostChange?: PostChangeResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RestorePostPayload?: RestorePostPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UpdatePostPayload?: UpdatePostPayloadResolvers<ContextType>;
   UpdateViewerPayload?: UpdateViewerPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { nodeTypeOf } from '../../services/nodes';
 import { Mutation } from './mutation';
 import { Post } from './post';
 import { Query } from './query';
+import { Subscription } from './subscription';
 import { User } from './user';
 
 export const resolvers: Resolvers = {
@@ -12,6 +13,7 @@ export const resolvers: Resolvers = {
   NonEmptyString: NonEmptyStringResolver,
   Query,
   Mutation,
+  Subscription,
   User,
   Post,
   Node: { __resolveType: nodeTypeOf },

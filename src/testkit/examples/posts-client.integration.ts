@@ -11,7 +11,7 @@ afterAll(() => api?.stop());
 // Every test starts from the fixtures, whatever the last one did.
 beforeEach(() => api.reset());
 
-const FEED = ['Compilers for everyone', 'Notes on the analytical engine', 'Welcome to the test API'];
+const FEED = ['Compilers: software for everyone', 'Notes on the analytical engine', 'Welcome to the test API'];
 
 test('the feed shows the published fixture posts, newest first', async () => {
   expect((await postsClient(api.url).feed()).map((post) => post.title)).toEqual(FEED);

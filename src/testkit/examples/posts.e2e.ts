@@ -38,7 +38,7 @@ async function signIn(page: Page, api: TestApi, user: string): Promise<void> {
   await page.reload();
 }
 
-const FIXTURE_POSTS_ADA_SEES = ['Compilers for everyone', 'A draft only Ada sees', 'Notes on the analytical engine', 'Welcome to the test API'];
+const FIXTURE_POSTS_ADA_SEES = ['Compilers: software for everyone', 'A draft only Ada sees', 'Notes on the analytical engine', 'Welcome to the test API'];
 
 test('Ada sees the fixture posts, publishes one, and a reset takes it away', async ({ page, api, site }) => {
   await page.goto(`${site}/?api=${encodeURIComponent(api.url)}`);

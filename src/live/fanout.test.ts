@@ -1,0 +1,64 @@
+import { aSignedInUser } from '../test/factories';
+import { waitFor } from '../test/faults';
+import { userId } from '../test/ids';
+import { statementsDuring, useServer } from '../test/server';
+import { activeSubscriptions, subscribe, wsClient, type Received } from './test-clients';
+
+const api = useServer({ limits: { liveSubscriptionsPerConnection: 2000 } });
+
+const PUBLISHED = `subscription ($where: PostWhere) { postPublished(where: $where) { id title author { id name email } } }`;
+
+/** `n` anonymous subscribers over one connection, each with the `where` that `filterOf(i)` gives; once all are held by the server. */
+async function subscribers(n: number, filterOf: (i: number) => unknown = () => null): Promise<{ all: Received[]; stop: () => Promise<void> }> {
+  const client = wsClient(api.url, undefined, { lazy: false });
+  const all = Array.from({ length: n }, (_, i) => subscribe('websocket', api.url, PUBLISHED, { where: filterOf(i) }, undefined, client));
+  await waitFor(`${n} subscriptions`, async () => (await activeSubscriptions(api.url)) === n, 60_000);
+  return {
+    all,
+    stop: async () => {
+      all.forEach((s) => s.stop());
+      await client.dispose();
+      await waitFor('no subscriptions', async () => (await activeSubscriptions(api.url)) === 0, 60_000);
+    },
+  };
+}
+
+/** The statements of one published post: its mutation, and the fan-out until every subscriber has it. */
+async function statementsOfOnePost(token: string, all: Received[], expected: (s: Received) => number): Promise<string[]> {
+  return statementsDuring(async () => {
+    const created = await api.gql(`mutation { createPost(input: { title: "news", published: true }) { post { id } } }`, {}, { token });
+    expect(created.errors).toBeUndefined();
+    await waitFor('every payload', () => all.every((s) => s.data.length === expected(s)), 60_000);
+  });
+}
+
+describe('fan-out statements per event', () => {
+  it('1 and 1,000 anonymous subscribers of one document cost the same statements (the post read once, its author once)', async () => {
+    const { token } = await aSignedInUser();
+    const counts: number[] = [];
+    for (const n of [1, 1000]) {
+      const { all, stop } = await subscribers(n);
+      const sql = await statementsOfOnePost(token, all, () => 1);
+      expect(all.every((s) => s.data[0]!.postPublished.author.email === null)).toBe(true);
+      counts.push(sql.length);
+      await stop();
+    }
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('1,000 subscribers with 150 distinct filters: the filters cost 2 statements, never one per subscriber', async () => {
+    const author = await aSignedInUser();
+    const baseline = await subscribers(1);
+    const base = (await statementsOfOnePost(author.token, baseline.all, () => 1)).length;
+    await baseline.stop();
+    // Half of the filters match the author's post, half name no one.
+    const { all, stop } = await subscribers(1000, (i) => ({
+      authorId: { in: [userId(author.user), `unknown-${i % 150}`] },
+      ...(i % 2 ? {} : { title: { equals: 'news' } }),
+    }));
+    const sql = await statementsOfOnePost(author.token, all, () => 1);
+    expect(sql.length - base).toBe(2);
+    expect(sql.filter((statement) => /EXISTS/.test(statement))).toHaveLength(2);
+    await stop();
+  });
+});
