@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOAD_SETTINGS, startCluster, type Cluster } from './test/cluster';
 import { runLoad, signUpAccounts, tally, troubleBySecond, type Answer } from './test/cluster/load';
@@ -28,6 +30,7 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
   const accounts = await signUpAccounts(cluster.url, CLIENTS, 'load');
   const events: Record<string, number> = { start: Date.now() };
   const lag: number[] = [];
+  const metricsWhilePaused: string[] = [];
   const at = (label: string) => (events[label] = Date.now() - events.start!);
   const chaos = (async () => {
     await sleep(5_000);
@@ -45,6 +48,7 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
     at('replicaPaused');
     await sleep(3_000);
     lag.push(await replayLagBytes(cluster.primary));
+    metricsWhilePaused.push(await (await fetch(`http://127.0.0.1:${cluster.instances[1]!.port}/metrics`)).text());
     await cluster.replica.query('SELECT pg_wal_replay_resume()');
     at('replicaResumed');
     await restarted;
@@ -67,6 +71,10 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
   for (const answer of cut) expect(answer.startedAt).toBeLessThanOrEqual(killedAt);
   // The replica did lag while paused (the reads that went on were served anyway).
   expect(lag[0]).toBeGreaterThan(0);
+  // …and the instances saw it: past the bound (1 s here), the replica was out of the read rotation.
+  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metricsWhilePaused[0]!)?.[1]);
+  expect(gauge('db_replica_lag_seconds')).toBeGreaterThan(1);
+  expect(gauge('db_replicas_in_rotation')).toBe(0);
   // Real load went through (how much is the benchmark's business, not a test's).
   expect(counts.read!.ok).toBeGreaterThan(300);
   expect(counts.write!.ok).toBeGreaterThan(100);
@@ -116,4 +124,46 @@ test('the sign-in failure limit of an email is one limit across the instances', 
     expect((await logIn(ports[attempt % 3]!, 'wrong password')).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   }
   for (const port of ports) expect((await logIn(port, account!.password)).body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
+});
+
+test('through PgBouncer nothing leaves session state behind: no SET but SET LOCAL and the tracked time zone, no named prepared statement', async () => {
+  const logAll = async (on: boolean) => {
+    for (const node of [cluster.primary, cluster.replica]) {
+      // ALTER SYSTEM runs on the primary only; a replica takes the setting from its own configuration file.
+      if (node === cluster.primary) await node.query(`ALTER SYSTEM SET log_statement = '${on ? 'all' : 'none'}'`);
+      else fs.appendFileSync(path.join(node.dataDir, 'postgresql.auto.conf'), `log_statement = '${on ? 'all' : 'none'}'\n`);
+      await node.query('SELECT pg_reload_conf()');
+    }
+  };
+  const logged = () => [cluster.primary, cluster.replica].flatMap((node) => fs.readFileSync(node.logFile, 'utf8').split('\n'));
+  const before = logged().length;
+  await logAll(true);
+  try {
+    // New server connections (an instance started again opens its pools anew), then every kind of request.
+    await cluster.instances[1]!.stop();
+    await cluster.instances[1]!.start();
+    const url = `http://127.0.0.1:${cluster.instances[1]!.port}/graphql`;
+    const [account] = await signUpAccounts(url, 1, 'statements');
+    await ask(cluster.instances[1]!.port, 'mutation Write { createPost(input: { title: "logged", published: true }) { post { id } } }', {}, account!.token);
+    await ask(cluster.instances[1]!.port, '{ posts(first: 5) { nodes { title author { name } } } viewer { name } }', {}, account!.token);
+    await ask(cluster.instances[1]!.port, 'mutation SignIn($input: LogInInput!) { logIn(input: $input) { token } }', {
+      input: { email: account!.email, password: account!.password },
+    });
+  } finally {
+    await logAll(false);
+  }
+  const statements = logged()
+    .slice(before)
+    .map((line) => /LOG: {2}(?:statement|execute [^:]*): (.*)$/.exec(line)?.[1])
+    .filter((statement): statement is string => statement !== undefined);
+  expect(statements.some((statement) => statement.includes('INSERT INTO "posts"'))).toBe(true);
+  const sets = statements
+    .flatMap((statement) => statement.split(';'))
+    .map((part) => part.trim())
+    .filter((part) => /^SET\b/i.test(part));
+  expect(sets.filter((set) => !/^SET (LOCAL|TIME ZONE)\b/i.test(set))).toEqual([]);
+  const named = logged()
+    .slice(before)
+    .filter((line) => /LOG: {2}execute (?!<unnamed>)/.test(line) || /\bPREPARE\b/i.test(line));
+  expect(named).toEqual([]);
 });

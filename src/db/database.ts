@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
-import type { Config } from '../config';
+import { DEFAULT_REPLICA_MAX_LAG_SECONDS, type Config } from '../config';
 import { currentRequest } from '../request-scope';
 import { ReplicaLag } from './replica-lag';
 import { readFromPrimaryWhen, replicationFor } from './replicas';
@@ -17,9 +17,6 @@ export interface Database {
   replicaLag?: ReplicaLag;
   close(): Promise<void>;
 }
-
-/** How far behind (seconds) a replica may be and still serve reads, unless told otherwise. */
-export const DEFAULT_REPLICA_MAX_LAG_SECONDS = 10;
 
 const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/;
 
@@ -60,6 +57,8 @@ export function databaseOptions(config: Config): DatabaseOptions {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     transactionRetries: config.DB_TRANSACTION_RETRIES,
+    transactionPooler: config.DB_TRANSACTION_POOLER === 'true',
+    replicaMaxLagSeconds: config.DB_REPLICA_MAX_LAG_SECONDS,
   };
 }
 

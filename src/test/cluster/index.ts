@@ -36,9 +36,10 @@ export const LOAD_SETTINGS: Record<string, string> = {
   LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
   SHUTDOWN_GRACE_MS: '2000',
   LOG_LEVEL: 'warn',
-  // PgBouncer refuses startup parameters: the timeouts are not sent that way through it.
-  DB_STATEMENT_TIMEOUT_MS: '0',
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+  // The database URLs lead to PgBouncer in transaction mode: no startup parameters, no session state.
+  DB_TRANSACTION_POOLER: 'true',
+  // A replica paused for seconds goes out of the read rotation (and comes back once it has caught up).
+  DB_REPLICA_MAX_LAG_SECONDS: '1',
 };
 
 export interface ClusterOptions {

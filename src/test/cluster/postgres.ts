@@ -9,6 +9,8 @@ export interface PostgresNode {
   port: number;
   dataDir: string;
   url(database: string): string;
+  /** Its log (with log_statement = 'all', every statement clients sent). */
+  logFile: string;
   /** The postmaster's process id (undefined while stopped). */
   pid(): number | undefined;
   /** Runs one statement on `database` over a connection of its own. */
@@ -92,6 +94,7 @@ async function startNode(dataDir: string, port: number, folder: string): Promise
     port,
     dataDir,
     url,
+    logFile: log,
     pid: () => pidIn(path.join(dataDir, 'postmaster.pid')),
     async query<T extends pg.QueryResultRow>(sql: string, database = 'postgres') {
       const client = new pg.Client({ connectionString: url(database) });
