@@ -86,7 +86,7 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     dialectOptions: sessionSettings(options),
     // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
-    ...(replicated && { replication: replicationFor(options.readUrls!) }),
+    ...(replicated && { replication: replicationFor(options.readUrls!, sessionSettings(options)) }),
   });
   const replicaLag = replicated ? new ReplicaLag(sequelize, options.readUrls!, options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS) : undefined;
   if (replicaLag) {

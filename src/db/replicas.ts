@@ -8,12 +8,15 @@ import type { ReplicaLag } from './replica-lag';
  * replicas (round robin, one pool for them all), everything else to the primary, `url`. A transaction
  * takes its connection from the primary's pool and runs every statement on it, reads included.
  */
-export function replicationFor(readUrls: readonly string[]): ReplicationOptions {
-  return { read: readUrls.map(connectionOf), write: {} };
+export function replicationFor(readUrls: readonly string[], settings: object): ReplicationOptions {
+  return { read: readUrls.map((url) => connectionOf(url, settings)), write: {} };
 }
 
-/** A replica's URL as Sequelize wants it: parts, with its own TLS settings (sslmode) as dialect options. */
-function connectionOf(url: string): ConnectionOptions {
+/**
+ * A replica's URL as Sequelize wants it: parts, with its own TLS settings (sslmode) as dialect options, and
+ * the session settings every connection gets (a replica's dialect options replace the primary's whole).
+ */
+function connectionOf(url: string, settings: object): ConnectionOptions {
   const parts = parse(url);
   return {
     host: parts.host ?? undefined,
@@ -22,7 +25,7 @@ function connectionOf(url: string): ConnectionOptions {
     password: parts.password,
     database: parts.database ?? undefined,
     // Not in Sequelize's types, but read like the primary's: ssl, application_name, options.
-    dialectOptions: parts,
+    dialectOptions: { ...parts, ...settings },
   } as ConnectionOptions;
 }
 
