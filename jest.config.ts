@@ -13,9 +13,10 @@ const config: Config = {
   setupFilesAfterEnv: ['<rootDir>/src/test/database.ts'],
   // Generous: the property tests send hundreds of requests, and a busy 2-core machine runs files side by side.
   testTimeout: 90_000,
-  // The longer fault and load tests run with `npm run test:stress` (jest.stress.config.ts), and the tests that
-  // drive a real Chromium with `npm run test:browser` (src/test/browser.ts says why).
-  testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$', '\\.browser\\.test\\.ts$'],
+  // The longer fault and load tests run with `npm run test:stress` (jest.stress.config.ts), the tests that
+  // drive a real Chromium with `npm run test:browser` (src/test/browser.ts says why), and the scaled-out
+  // topology's with `npm run test:cluster` (jest.cluster.config.ts).
+  testPathIgnorePatterns: ['/node_modules/', '\\.stress\\.test\\.ts$', '\\.browser\\.test\\.ts$', '\\.cluster\\.test\\.ts$'],
 };
 
 export default config;

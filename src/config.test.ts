@@ -38,3 +38,12 @@ describe('.env.example', () => {
     });
   });
 });
+
+describe('loadConfig', () => {
+  it('refuses a transaction pooler without a direct URL to LISTEN at, naming the variable', () => {
+    const pooled = { DATABASE_URL: 'postgres://api@pgbouncer:6432/content', DB_TRANSACTION_POOLER: 'true' };
+    expect(() => loadConfig(pooled)).toThrow(/DATABASE_LISTEN_URL: with DB_TRANSACTION_POOLER=true, set it to a direct PostgreSQL URL/);
+    expect(loadConfig({ ...pooled, DATABASE_LISTEN_URL: 'postgres://api@db:5432/content' }).DB_TRANSACTION_POOLER).toBe('true');
+    expect(loadConfig({ DATABASE_URL: pooled.DATABASE_URL }).DB_TRANSACTION_POOLER).toBe('false');
+  });
+});

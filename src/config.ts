@@ -19,6 +19,9 @@ function findPackageRoot(from: string): string {
   return dir;
 }
 
+/** How far behind (seconds) a read replica may be and still serve reads, unless DB_REPLICA_MAX_LAG_SECONDS says otherwise. */
+export const DEFAULT_REPLICA_MAX_LAG_SECONDS = 10;
+
 export const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Port of the HTTP server. */
@@ -58,6 +61,10 @@ export const environment = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Further attempts of a mutation that hit a serialization failure or a deadlock. */
   DB_TRANSACTION_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** The database URLs lead to a pooler in transaction mode (PgBouncer): no startup parameters, no session state. */
+  DB_TRANSACTION_POOLER: z.enum(['true', 'false']).default('false'),
+  /** Past this lag (seconds), or unreachable, the read replicas leave the rotation until they catch up. */
+  DB_REPLICA_MAX_LAG_SECONDS: z.coerce.number().positive().default(DEFAULT_REPLICA_MAX_LAG_SECONDS),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
@@ -158,9 +165,21 @@ export const environment = z.object({
 
 export type Config = z.infer<typeof environment>;
 
+/** Settings that are each valid but wrong together. */
+const consistent = environment.superRefine((config, context) => {
+  // Through a transaction pooler LISTEN hears nothing, and live data would stay silent without saying so.
+  if (config.DB_TRANSACTION_POOLER === 'true' && config.DATABASE_URL && !config.DATABASE_LISTEN_URL) {
+    context.addIssue({
+      code: 'custom',
+      path: ['DATABASE_LISTEN_URL'],
+      message: 'with DB_TRANSACTION_POOLER=true, set it to a direct PostgreSQL URL (LISTEN hears nothing through a transaction pooler)',
+    });
+  }
+});
+
 /** Reads and validates the environment once; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environment.safeParse(env);
+  const parsed = consistent.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid configuration: ${problems.join('; ')}`);

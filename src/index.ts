@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     corsOrigins: corsOrigins(config),
     getCacheMaxAgeSeconds: config.HTTP_GET_CACHE_MAX_AGE_SECONDS,
     listenUrl: config.DATABASE_LISTEN_URL ?? location.url,
+    replicaLag: db.replicaLag,
   });
   const running = await server.listen(config.PORT, listenHost(config));
   logger.info(running.listening);

@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import type { Sequelize } from 'sequelize';
+import type { ReplicaLag } from './db/replica-lag';
 import { buildContext, type Context } from './context';
 import type { IdentityProviders } from './identity';
 import { explorerAssets, prefersHtml, sendExplorerPage } from './explorer';
@@ -64,6 +65,8 @@ export interface ServerDeps {
   corsOrigins?: AllowedOrigins;
   /** How long caches may keep an anonymous query's answer sent by GET (HTTP_GET_CACHE_MAX_AGE_SECONDS). */
   getCacheMaxAgeSeconds?: number;
+  /** The read replicas' lag (src/db/replica-lag.ts), reported in /metrics; none without replicas. */
+  replicaLag?: ReplicaLag;
   /** Routes served beside /graphql by a mode that needs its own (the test mode's, src/testkit); none otherwise. */
   routes?: FastifyPluginAsync;
   /** Where live data LISTENs for changes (DATABASE_LISTEN_URL); by default the database `sequelize` connects to. */
@@ -165,7 +168,7 @@ export async function createServer(deps: ServerDeps) {
   });
   await apollo.start();
 
-  const metrics = new Metrics(deps.sequelize);
+  const metrics = new Metrics(deps.sequelize, deps.replicaLag);
   const logger = deps.logger ?? processLogger;
   const live = new LiveServer({
     sequelize: deps.sequelize,

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
-import type { Config } from '../config';
+import { DEFAULT_REPLICA_MAX_LAG_SECONDS, type Config } from '../config';
 import { currentRequest } from '../request-scope';
-import { readFromPrimaryWhenWriting, replicationFor } from './replicas';
+import { ReplicaLag } from './replica-lag';
+import { readFromPrimaryWhen, replicationFor } from './replicas';
 import { guardTransactions, setTransactionRetries } from './transaction';
 import { initModels } from './models';
 
@@ -12,6 +13,8 @@ export interface Database {
   sequelize: Sequelize;
   /** Calls `listener` with every SQL statement run; returns the function that stops it. */
   onStatement(listener: StatementListener): () => void;
+  /** The replicas' lag, measured every second; undefined without replicas. */
+  replicaLag?: ReplicaLag;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Read replicas: reads outside transactions go to them (see replicas.ts). */
   readUrls?: readonly string[];
+  /** Past this lag (seconds), reads leave the replicas for the primary until they catch up (ReplicaLag). */
+  replicaMaxLagSeconds?: number;
   /** How long a query waits for a free connection before failing (ConnectionAcquireTimeoutError). */
   acquireTimeoutMs?: number;
   /** statement_timeout of every connection; unset or 0: PostgreSQL's default (none). */
@@ -36,6 +41,11 @@ export interface DatabaseOptions {
   idleInTransactionTimeoutMs?: number;
   /** Further attempts of a transaction that hit a serialization failure or deadlock (inTransaction). */
   transactionRetries?: number;
+  /**
+   * The URLs lead to a pooler in transaction mode (PgBouncer): it refuses startup parameters and hands each
+   * transaction to any server connection, so none are sent and no session state is set (see sessionSettings).
+   */
+  transactionPooler?: boolean;
 }
 
 /** The server's pool settings from its configuration. */
@@ -47,7 +57,22 @@ export function databaseOptions(config: Config): DatabaseOptions {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     transactionRetries: config.DB_TRANSACTION_RETRIES,
+    transactionPooler: config.DB_TRANSACTION_POOLER === 'true',
+    replicaMaxLagSeconds: config.DB_REPLICA_MAX_LAG_SECONDS,
   };
+}
+
+/**
+ * What every connection of the pool is set up with. Directly on PostgreSQL: the timeouts, as startup
+ * parameters (pg leaves out unset or 0 ones). Through a transaction pooler: nothing; a `SET` would stay on
+ * whichever server connection ran it, for other clients to inherit, so the timeouts are the role's or the
+ * pooler's (`ALTER ROLE … SET statement_timeout`, PgBouncer's `connect_query`), and Sequelize's own
+ * `SET client_min_messages` is left out. (Its `SET TIME ZONE` stays: PgBouncer tracks TimeZone per client
+ * and sets it on each server connection it lends that client.)
+ */
+function sessionSettings(options: DatabaseOptions): object {
+  if (options.transactionPooler) return { clientMinMessages: 'ignore' };
+  return { statement_timeout: options.statementTimeoutMs, idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs };
 }
 
 /** One pool for the process: opened once at start, closed once at stop. */
@@ -58,16 +83,16 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     dialect: 'postgres',
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: options.acquireTimeoutMs ?? 30_000 },
-    // Sent as startup parameters, so every connection the pool opens has them (pg leaves out unset or 0 ones).
-    dialectOptions: {
-      statement_timeout: options.statementTimeoutMs,
-      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
-    },
+    dialectOptions: sessionSettings(options),
     // Scopes and finder wheres are combined with AND; the default would let one overwrite the other's keys.
     define: { freezeTableName: true, whereMergeStrategy: 'and' },
-    ...(replicated && { replication: replicationFor(options.readUrls!) }),
+    ...(replicated && { replication: replicationFor(options.readUrls!, sessionSettings(options)) }),
   });
-  if (replicated) readFromPrimaryWhenWriting(sequelize);
+  const replicaLag = replicated ? new ReplicaLag(sequelize, options.readUrls!, options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS) : undefined;
+  if (replicaLag) {
+    readFromPrimaryWhen(sequelize, replicaLag);
+    replicaLag.start();
+  }
   initModels(sequelize);
   guardTransactions(sequelize);
   setTransactionRetries(sequelize, options.transactionRetries ?? 3);
@@ -84,6 +109,10 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => sequelize.close(),
+    replicaLag,
+    async close() {
+      await replicaLag?.stop();
+      await sequelize.close();
+    },
   };
 }

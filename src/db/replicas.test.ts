@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../config';
 import { createServer, type RunningServer } from '../server';
 import { testDatabaseUrl } from '../test/database';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   // This test file's own database plays the primary. The models (and so the factories) now work through
   // this connection: writes to the primary.
   primaryUrl = testDatabaseUrl();
-  db = connectDatabase(primaryUrl, { poolMax: 2, readUrls: [replicaUrl] });
+  db = connectDatabase(primaryUrl, { poolMax: 2, readUrls: [replicaUrl], statementTimeoutMs: 30_000 });
   const server = await createServer({ sequelize: db.sequelize, production: false, tokenTtlSeconds: 3600 });
   running = await server.listen(0, '127.0.0.1');
 }, 120_000);
@@ -81,6 +82,12 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     await aReplicaUser(1, 'Replica Bob');
     const { data } = await gql(`{ users { nodes { name } } }`);
     expect(data!.users.nodes).toEqual([{ name: 'Replica Bob' }]);
+  });
+
+  it("sets the replica's connections up like the primary's: the same statement timeout", async () => {
+    const show = async (useMaster: boolean) =>
+      (await db.sequelize.query<{ statement_timeout: string }>('SHOW statement_timeout', { type: QueryTypes.SELECT, useMaster }))[0]!.statement_timeout;
+    expect([await show(false), await show(true)]).toEqual(['30s', '30s']);
   });
 
   it('sends a read outside a transaction to the replica and one inside a transaction to the primary', async () => {

@@ -1,18 +1,22 @@
 import { parse } from 'pg-connection-string';
 import type { ConnectionOptions, ReplicationOptions, Sequelize } from 'sequelize';
 import { currentRequest } from '../request-scope';
+import type { ReplicaLag } from './replica-lag';
 
 /**
  * Sequelize's `replication` option for read replicas: plain SELECTs outside a transaction go to the
  * replicas (round robin, one pool for them all), everything else to the primary, `url`. A transaction
  * takes its connection from the primary's pool and runs every statement on it, reads included.
  */
-export function replicationFor(readUrls: readonly string[]): ReplicationOptions {
-  return { read: readUrls.map(connectionOf), write: {} };
+export function replicationFor(readUrls: readonly string[], settings: object): ReplicationOptions {
+  return { read: readUrls.map((url) => connectionOf(url, settings)), write: {} };
 }
 
-/** A replica's URL as Sequelize wants it: parts, with its own TLS settings (sslmode) as dialect options. */
-function connectionOf(url: string): ConnectionOptions {
+/**
+ * A replica's URL as Sequelize wants it: parts, with its own TLS settings (sslmode) as dialect options, and
+ * the session settings every connection gets (a replica's dialect options replace the primary's whole).
+ */
+function connectionOf(url: string, settings: object): ConnectionOptions {
   const parts = parse(url);
   return {
     host: parts.host ?? undefined,
@@ -21,16 +25,17 @@ function connectionOf(url: string): ConnectionOptions {
     password: parts.password,
     database: parts.database ?? undefined,
     // Not in Sequelize's types, but read like the primary's: ssl, application_name, options.
-    dialectOptions: parts,
+    dialectOptions: { ...parts, ...settings },
   } as ConnectionOptions;
 }
 
 /**
- * Sends every read of a request that writes (a mutation, whose payload is read after its commit) to the
- * primary: a replica may not have the write yet, and the client must see what it just did.
+ * Sends reads to the primary when a replica would not do: for a request that writes (a mutation, whose
+ * payload is read after its commit) or whose viewer wrote a moment ago (the scope's readPrimary), and for
+ * every request while the replicas lag too far behind (ReplicaLag).
  */
-export function readFromPrimaryWhenWriting(sequelize: Sequelize): void {
+export function readFromPrimaryWhen(sequelize: Sequelize, lag: ReplicaLag): void {
   sequelize.addHook('beforePoolAcquire', (options) => {
-    if (currentRequest()?.readPrimary) options.useMaster = true;
+    if (currentRequest()?.readPrimary || !lag.inRotation) options.useMaster = true;
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
+import type { ReplicaLag, ReplicaState } from '../db/replica-lag';
 
 /** What one GraphQL request came to, as the metrics record it. */
 export interface RequestOutcome {
@@ -47,6 +48,31 @@ function poolsOf(sequelize: Sequelize): [string, PoolStats][] {
         ['replica', pool.read],
       ]
     : [['primary', pool]];
+}
+
+/** Each read replica's lag as last measured (src/db/replica-lag.ts), and whether reads go to the replicas. */
+function replicaGauges(registry: Registry, lag: ReplicaLag): void {
+  const perReplica = (name: string, help: string, read: (state: ReplicaState) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['replica'],
+      registers: [registry],
+      collect() {
+        for (const state of lag.current) this.set({ replica: state.replica }, read(state));
+      },
+    });
+  perReplica('db_replica_lag_seconds', 'Age of the oldest write of the primary this replica has not replayed (0: caught up)', (state) => state.lagSeconds);
+  perReplica('db_replica_lag_bytes', 'Bytes of the primary WAL this replica has not replayed', (state) => state.lagBytes);
+  perReplica('db_replica_reachable', 'Whether this replica answered the last lag probe (1) or not (0)', (state) => Number(state.reachable));
+  new Gauge({
+    name: 'db_replicas_in_rotation',
+    help: 'Whether reads outside transactions go to the replicas (1) or, the replicas lagging or unreachable, to the primary (0)',
+    registers: [registry],
+    collect() {
+      this.set(Number(lag.inRotation));
+    },
+  });
 }
 
 /** A gauge per pool, read from Sequelize's pool when scraped (nothing to keep up to date per request). */
@@ -98,8 +124,9 @@ export class Metrics {
   private readonly statements: Histogram<'operation'>;
   readonly live: LiveMetrics;
 
-  constructor(sequelize: Sequelize) {
+  constructor(sequelize: Sequelize, replicaLag?: ReplicaLag) {
     const registers = [this.registry];
+    if (replicaLag) replicaGauges(this.registry, replicaLag);
     const byOutcome = ['operation', 'outcome'] as const;
     this.requests = new Counter({
       name: 'graphql_requests_total',

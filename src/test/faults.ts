@@ -1,7 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { testDatabaseUrl } from './database';
+import { waitFor } from './wait';
+
+export { waitFor };
 
 /**
  * Sequelize tells the console each time it drops a connection that died under a COMMIT or ROLLBACK: what
@@ -20,15 +22,6 @@ export function quietDroppedConnectionWarnings(): void {
 /** The pool's own counters: connections lent out, open in all, and requests waiting for one. */
 export function poolOf(sequelize: Sequelize): { using: number; size: number; waiting: number } {
   return (sequelize.connectionManager as unknown as { pool: { using: number; size: number; waiting: number } }).pool;
-}
-
-/** Polls `condition` until it holds; fails naming `what` after `timeoutMs` (a bound, not a measurement). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Waits until the pool has every connection back (a request's work may end after its answer). */

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import { packageRoot } from '../config';
-import { waitFor } from './faults';
+import { waitFor } from './wait';
 
 export interface Spawned {
   child: ChildProcess;

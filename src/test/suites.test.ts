@@ -5,7 +5,11 @@ import { runCommand } from './command';
 
 /** The test files a command runs, as jest lists them (`--listTests`), relative to the package root. */
 async function listed(script: string): Promise<string[]> {
-  const result = await runCommand('npm', ['run', '--silent', script, '--', '--listTests']);
+  return listedBy('npm', ['run', '--silent', script, '--', '--listTests']);
+}
+
+async function listedBy(command: string, args: string[]): Promise<string[]> {
+  const result = await runCommand(command, args);
   expect(result.code).toBe(0);
   return result.output
     .split('\n')
@@ -22,13 +26,17 @@ const testFiles = ['src', 'migrations']
 describe('the test commands', () => {
   it('run every test file, each under exactly one command, the browser tests under npm run test:browser', async () => {
     const [unit, browser, stress] = [await listed('test'), await listed('test:browser'), await listed('test:stress')];
-    expect([...unit, ...browser, ...stress].sort()).toEqual(testFiles);
+    // `npm run test:cluster` builds first: its jest configuration is asked directly.
+    const cluster = await listedBy('npx', ['jest', '-c', 'jest.cluster.config.ts', '--listTests']);
+    expect([...unit, ...browser, ...stress, ...cluster].sort()).toEqual(testFiles);
+    expect(cluster.length).toBeGreaterThanOrEqual(2);
     expect(browser).toEqual(testFiles.filter((file) => file.endsWith('.browser.test.ts')));
     expect(browser.length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('are all run by CI', () => {
     const ci = readFileSync(path.join(packageRoot, '.ci', 'run'), 'utf8');
-    for (const command of ['npm test', 'npm run test:browser', 'npm run test:stress']) expect(ci).toMatch(new RegExp(`^${command}$`, 'm'));
+    for (const command of ['npm test', 'npm run test:browser', 'npm run test:stress', 'npm run test:cluster'])
+      expect(ci).toMatch(new RegExp(`^${command}$`, 'm'));
   });
 });
