@@ -29,11 +29,13 @@ async function ready(port: number): Promise<void> {
   );
 }
 
+const START_ATTEMPTS = 5;
+
 /** Starts an API instance with `env` (its database URLs and settings); resolves once it listens. */
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
   let spawned: Spawned | undefined;
-  const start = async () => {
+  const attempt = async () => {
     spawned = spawnProcess(process.execPath, [path.join(packageRoot, 'dist', 'src', 'index.js')], {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
@@ -49,6 +51,18 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
     } catch (error) {
       await end('SIGKILL');
       throw error;
+    }
+  };
+  // As an orchestrator's restart policy would: an instance that cannot start (its database away for a
+  // moment, PgBouncer restarting) exits, and is started again a second later, a few times.
+  const start = async () => {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (tries === START_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
   };
   const end = async (signal: NodeJS.Signals) => {
