@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,10 +19,12 @@ import { randomNumbers, SEARCH_WORD, seedBenchmarkData } from './seed';
 import { startTarget, type Target } from './targets';
 import type { TargetName } from './serve';
 import { globalId } from '../ids';
+import { benchLive, type LiveRun } from './live';
 
 const USAGE = `npm run bench -- [--seconds 10] [--warm-up-seconds 3] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
   [--operations typename,postById,feed,nested,search,createPost] [--targets server,naive,floor]
-  [--profile DIR (a CPU profile of each target, for Chrome DevTools)]`;
+  [--profile DIR (a CPU profile of each target, for Chrome DevTools)]
+  [--live 1,1000,5000 (subscriber counts of the live-data part; 0 skips it)] [--live-instances 1,2] [--live-posts-per-second 5]`;
 const DEFAULT_SIZE = { users: 10_000, posts: 200_000 };
 
 /** `npm run bench`: seed (once), then drive the server, the naive baseline and the floor; report. */
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
       operations: { type: 'string', default: Object.keys(OPERATIONS).join(',') },
       targets: { type: 'string', default: 'server,naive,floor' },
       profile: { type: 'string' },
+      live: { type: 'string', default: '1,1000,5000' },
+      'live-instances': { type: 'string', default: '1,2' },
+      'live-posts-per-second': { type: 'string', default: '5' },
     },
   });
   const chosen = values.operations.split(',') as OperationKey[];
@@ -121,11 +127,27 @@ async function main(): Promise<void> {
     await target.stop();
     await removeWrites();
   }
+  const folder = path.join(packageRoot, 'src', 'bench', 'results');
+  const subscribers = values.live
+    .split(',')
+    .map(Number)
+    .filter((count) => count > 0);
+  if (subscribers.length > 0) {
+    const runs = await benchLive({
+      databaseUrl: location.url,
+      token,
+      subscribers,
+      instances: values['live-instances'].split(',').map(Number),
+      postsPerSecond: Number(values['live-posts-per-second']),
+      seconds,
+    });
+    const table = liveMarkdown(runs, Number(values['live-posts-per-second']), seconds);
+    console.log(`\n${table}`);
+    fs.writeFileSync(path.join(folder, 'live.md'), table);
+  }
   await db.close();
   await location.release();
 
-  // A part measuring live data (subscriptions) would run here, on the same data set, and add its tables.
-  const folder = path.join(packageRoot, 'src', 'bench', 'results');
   const report = { machine: machine(), date: new Date().toISOString(), seconds, size, measurements, memory, otherSize: otherSizeRun(folder, size.posts) };
   console.log(`\n${markdown(report)}\n\n${verdict(report)}`);
   const files = writeReport(report, folder);
@@ -144,6 +166,23 @@ async function memoryRun(target: Target, load: Load, connections: number, second
 async function postmasterOf(sequelize: Sequelize): Promise<number | null> {
   const [row] = await sequelize.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', { type: QueryTypes.SELECT });
   return row ? parentOf(row.pid) : null;
+}
+
+/** The live-data part's table: delivery latency from the mutation's commit to receipt, throughput, cost. */
+function liveMarkdown(runs: LiveRun[], postsPerSecond: number, seconds: number): string {
+  return [
+    `# Live data: \`postPublished\` subscribers, a writer publishing ${postsPerSecond} posts/s for ${seconds} s (${machine()}, ${new Date().toISOString()})`,
+    '',
+    'Targets: p99 under 100 ms at 1,000 subscribers and under 250 ms at 5,000; statements per event constant.',
+    '',
+    '| subscribers | instances | p50 ms | p99 ms | events/s delivered | SQL statements per post (mutation included) | RSS MB per 1,000 idle connections |',
+    '|--:|--:|--:|--:|--:|--:|--:|',
+    ...runs.map(
+      (run) =>
+        `| ${run.subscribers} | ${run.instances} | ${run.p50Ms.toFixed(0)} | ${run.p99Ms.toFixed(0)} | ${run.eventsPerSecond.toFixed(0)} | ${run.statementsPerEvent.toFixed(1)} | ${run.rssPer1000IdleMb.toFixed(0)} |`,
+    ),
+    '',
+  ].join('\n');
 }
 
 function machine(): string {
