@@ -97,4 +97,19 @@ query Refetch($id: ID!) {
 `,
     variables: '{\n  "id": "an id from an answer"\n}',
   },
+  {
+    query: `# Live, over a WebSocket: each post as it is
+# published, until you press ■. Run it here, then
+# CreatePost in another browser window (here the
+# run button stops this one). A token in Headers
+# signs it in, as for queries.
+subscription NewPosts {
+  postPublished {
+    id
+    title
+    author { name }
+  }
+}
+`,
+  },
 ];

@@ -4,6 +4,8 @@ import { Post } from '../db/models/post';
 import { aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { BROWSER_TIMEOUT, launchBrowser } from '../test/browser';
 import { useServer } from '../test/server';
+import { waitFor } from '../test/faults';
+import { activeSubscriptions } from '../live/test-clients';
 
 /** The README shows it; every run of this test draws it again. */
 const SCREENSHOT = path.join(__dirname, 'screenshot.png');
@@ -132,6 +134,89 @@ it(
       await page.context().close();
     }
     expect(new Set(emails).size).toBe(2);
+  },
+  BROWSER_TIMEOUT,
+);
+
+/** Puts `text` in an editor of the selected tab (see the CreatePost test for why it may take tries). */
+async function setEditor(page: Page, editor: 'query' | 'headers', text: string): Promise<void> {
+  const selector = editor === 'query' ? '.graphiql-query-editor .CodeMirror' : '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+  const codeMirror = page.locator(selector);
+  type Editor = { CodeMirror: { setValue(text: string): void; getValue(): string } };
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await codeMirror.evaluate((element: Editor, value) => element.CodeMirror.setValue(value), text);
+    await page.waitForTimeout(250);
+    if ((await codeMirror.evaluate((element: Editor) => element.CodeMirror.getValue())) === text) return;
+  }
+  throw new Error(`the ${editor} editor would not keep ${text}`);
+}
+
+/**
+ * Waits until the query editor has parsed a subscription: GraphiQL sends an operation over the WebSocket by
+ * the editor's parsed document, which follows its text a moment later (an earlier run would go as a POST).
+ */
+async function waitForSubscriptionParsed(page: Page): Promise<void> {
+  type Editor = { CodeMirror: { operations?: { operation: string }[] | null } };
+  await page.waitForFunction(
+    (element) => (element as unknown as Editor).CodeMirror.operations?.[0]?.operation === 'subscription',
+    await page.locator('.graphiql-query-editor .CodeMirror').elementHandle(),
+  );
+}
+
+it(
+  "shows in one window's NewPosts subscription the post another window's CreatePost publishes, over a WebSocket",
+  async () => {
+    const { token } = await aSignedInUser({ name: 'Dorothy Vaughan' });
+    const watcher = await openExplorer();
+    await watcher.page.locator('.graphiql-tab', { hasText: 'NewPosts' }).click();
+    await watcher.page.locator('.graphiql-query-editor').getByText('subscription NewPosts').first().waitFor();
+    await waitForSubscriptionParsed(watcher.page);
+    const before = await activeSubscriptions(api.url);
+    await watcher.page.locator('.graphiql-execute-button').click();
+    await waitFor('the subscription to start', async () => (await activeSubscriptions(api.url)) > before, 60_000);
+
+    const writer = await openExplorer();
+    await writer.page.locator('.graphiql-tab', { hasText: 'CreatePost' }).click();
+    await setEditor(writer.page, 'headers', `{"Authorization": "Bearer ${token}"}`);
+    await run(writer.page, 'Dorothy Vaughan');
+
+    const result = watcher.page.locator('.graphiql-response');
+    await result.getByText('Dorothy Vaughan').first().waitFor();
+    expect(await result.innerText()).toMatch(/"postPublished": \{[\s\S]*"title": "Hello"/);
+    // Still live: the run button stops it.
+    await watcher.page.locator('.graphiql-execute-button').click();
+    await waitFor('the subscription to end', async () => (await activeSubscriptions(api.url)) === before, 60_000);
+
+    expect(leftTheServer([...watcher.requests, ...writer.requests])).toEqual([]);
+    expect([...watcher.problems, ...writer.problems]).toEqual([]);
+  },
+  BROWSER_TIMEOUT,
+);
+
+it(
+  "signs a subscription in with the headers editor's token, as a query",
+  async () => {
+    const { token } = await aSignedInUser({ name: 'Mary Jackson' });
+    const { page, problems } = await openExplorer();
+    await page.locator('.graphiql-tab', { hasText: 'NewPosts' }).click();
+    await setEditor(page, 'query', 'subscription Mine { viewerPostsChanged { kind post { title } } }');
+    await waitForSubscriptionParsed(page);
+    // Without a token, the server refuses it.
+    const result = await run(page, 'UNAUTHENTICATED');
+    expect(result).not.toContain('"kind"');
+    // GraphiQL logs the refused subscription's errors (an array) to the console too; nothing else went wrong.
+    expect(problems).toEqual(['Array(1)']);
+    problems.length = 0;
+
+    await setEditor(page, 'headers', `{"Authorization": "Bearer ${token}"}`);
+    const before = await activeSubscriptions(api.url);
+    await page.locator('.graphiql-execute-button').click();
+    await waitFor('the subscription to start', async () => (await activeSubscriptions(api.url)) > before, 60_000);
+    const created = await api.gql('mutation { createPost(input: { title: "A draft of my own", content: "…" }) { post { id } } }', {}, { token });
+    expect(created.errors).toBeUndefined();
+    await page.locator('.graphiql-response').getByText('A draft of my own').first().waitFor();
+    expect(await page.locator('.graphiql-response').innerText()).toContain('"kind": "CREATED"');
+    expect(problems).toEqual([]);
   },
   BROWSER_TIMEOUT,
 );

@@ -2,8 +2,10 @@ import { explorerEnabled, loadConfig } from '../config';
 import { useServer, type AnswerData } from '../test/server';
 import { aPublishedPost, aUser } from '../test/factories';
 import { packageAssets } from './assets';
-import { AUTHORIZATION_HINT, exampleTabs, FRESH } from './examples';
+import { AUTHORIZATION_HINT, exampleTabs, FRESH, type ExampleTab } from './examples';
 import { pageAssets } from './page';
+import { activeSubscriptions, subscribe } from '../live/test-clients';
+import { waitFor } from '../test/faults';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 const origin = (url: string) => new URL(url).origin;
@@ -60,6 +62,9 @@ describe('the explorer, when on', () => {
   });
 });
 
+/** A subscription tab runs over a WebSocket, not over POST (the subscription test below runs it). */
+const isSubscription = (tab: ExampleTab) => tab.query.includes('\nsubscription ');
+
 describe('the example tabs', () => {
   const client = useServer();
 
@@ -67,7 +72,7 @@ describe('the example tabs', () => {
   async function runTabs(fresh: string): Promise<AnswerData[]> {
     let token: string | undefined;
     const answers = [];
-    for (const tab of exampleTabs) {
+    for (const tab of exampleTabs.filter((example) => !isSubscription(example))) {
       if (tab.headers) expect(tab.headers).toBe(AUTHORIZATION_HINT);
       const variables = tab.variables ? (JSON.parse(tab.variables.split(FRESH).join(fresh)) as Record<string, unknown>) : {};
       // The Refetch tab reads again, by its id, the post the CreatePost tab made.
@@ -100,6 +105,20 @@ describe('the example tabs', () => {
     // The page draws the letters in the browser each time it makes its tabs.
     const startScript = pageAssets.find((asset) => asset.url.includes('/start.'))!;
     expect(await (await fetch(origin(client.url) + startScript.url)).text()).toMatch(/Math\.random\(\)[\s\S]*split\("\{fresh\}"\)\.join\(fresh\)/);
+  });
+
+  it('include a subscription that receives the post the CreatePost tab publishes', async () => {
+    const [tab] = exampleTabs.filter(isSubscription);
+    const before = await activeSubscriptions(client.url);
+    const received = subscribe('websocket', client.url, tab!.query);
+    try {
+      await waitFor('the subscription to start', async () => received.errors.length > 0 || (await activeSubscriptions(client.url)) > before);
+      await runTabs('live');
+      await waitFor('the post', () => received.data.length > 0 || received.errors.length > 0);
+      expect(received).toMatchObject({ errors: [], data: [{ postPublished: { title: 'Hello', author: { name: 'Ada' } } }] });
+    } finally {
+      received.stop();
+    }
   });
 });
 

@@ -15,6 +15,10 @@ const startScript = `'use strict';
   });
   var fetcher = GraphiQL.createFetcher({
     url: location.origin + location.pathname,
+    // Subscriptions go over a WebSocket to the same URL (ws: from an http: page, wss: from https:), through
+    // the graphql-ws client inside GraphiQL's bundle. It opens a socket for each run, sending the headers
+    // editor's headers as its connection_init payload: the Authorization header signs it in as for queries.
+    subscriptionUrl: location.origin.replace(/^http/, 'ws') + location.pathname,
     // The API has no @defer or @stream: plain JSON answers.
     enableIncrementalDelivery: false,
   });
