@@ -54,6 +54,13 @@ describe('live connection limits', () => {
     expect(await outcome(socket)).toBe('HTTP 403');
   });
 
+  it("an upgrade from a page of the server's own origin (the explorer) is let in, whatever CORS allows", async () => {
+    const own = new URL(api.url).origin;
+    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws', { headers: { origin: own } });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.close();
+  });
+
   it('a subscriber whose events pile up past the bound is ended with SLOW_CONSUMER, not buffered without end', async () => {
     const { token } = await aSignedInUser();
     // A raw socket that subscribes and then stops reading: the server's writes back up.

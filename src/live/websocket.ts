@@ -4,6 +4,7 @@ import type { Context as WsContext } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { clientKey } from '../http/client';
+import { isSameHost } from '../http/origins';
 import type { LiveServer } from '.';
 import { formatResult, type Results } from './execute';
 
@@ -30,7 +31,9 @@ export function serveWebSocket(live: LiveServer, httpServer: Server, path: strin
     if (new URL(request.url ?? '/', 'http://host').pathname.replace(/\/$/, '') !== path) return refuse(socket, 404, 'Not Found');
     if (live.closing) return refuse(socket, 503, 'Service Unavailable');
     // Browsers open WebSockets to any origin without asking: the page's origin must be one CORS allows.
-    if (request.headers.origin !== undefined && !isAllowedOrigin(request.headers.origin)) return refuse(socket, 403, 'Forbidden');
+    // …or this server's own (the explorer), as for HTTP (src/http/cors.ts).
+    const { origin, host } = request.headers;
+    if (origin !== undefined && !isAllowedOrigin(origin) && !isSameHost(origin, host)) return refuse(socket, 403, 'Forbidden');
     const client = clientKey(live.clientAddressOf(request), limits.clientIpv6Prefix);
     if (!live.countConnection(client)) return refuse(socket, 429, 'Too Many Requests');
     socket.once('close', () => live.uncountConnection(client));
