@@ -47,3 +47,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: pooled.DATABASE_URL }).DB_TRANSACTION_POOLER).toBe('false');
   });
 });
+
+describe('DB_READ_YOUR_WRITES_SECONDS', () => {
+  it('defaults to the replica lag bound, and may not be shorter than it', () => {
+    expect(loadConfig({}).DB_READ_YOUR_WRITES_SECONDS).toBeUndefined();
+    expect(loadConfig({ DB_REPLICA_MAX_LAG_SECONDS: '5', DB_READ_YOUR_WRITES_SECONDS: '5' }).DB_READ_YOUR_WRITES_SECONDS).toBe(5);
+    expect(() => loadConfig({ DB_REPLICA_MAX_LAG_SECONDS: '10', DB_READ_YOUR_WRITES_SECONDS: '3' })).toThrow(
+      /DB_READ_YOUR_WRITES_SECONDS: must be at least DB_REPLICA_MAX_LAG_SECONDS \(10\)/,
+    );
+  });
+});

@@ -65,6 +65,8 @@ export const environment = z.object({
   DB_TRANSACTION_POOLER: z.enum(['true', 'false']).default('false'),
   /** Past this lag (seconds), or unreachable, the read replicas leave the rotation until they catch up. */
   DB_REPLICA_MAX_LAG_SECONDS: z.coerce.number().positive().default(DEFAULT_REPLICA_MAX_LAG_SECONDS),
+  /** For this long (seconds) after a viewer's mutation, their reads go to the primary; unset: DB_REPLICA_MAX_LAG_SECONDS. */
+  DB_READ_YOUR_WRITES_SECONDS: z.coerce.number().positive().optional(),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** The GraphiQL explorer at GET /graphql for browsers: on by default except in production. */
@@ -167,6 +169,15 @@ export type Config = z.infer<typeof environment>;
 
 /** Settings that are each valid but wrong together. */
 const consistent = environment.superRefine((config, context) => {
+  // A replica in the rotation may be up to DB_REPLICA_MAX_LAG_SECONDS behind: a shorter window would let a viewer
+  // miss their own write.
+  if (config.DB_READ_YOUR_WRITES_SECONDS !== undefined && config.DB_READ_YOUR_WRITES_SECONDS < config.DB_REPLICA_MAX_LAG_SECONDS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['DB_READ_YOUR_WRITES_SECONDS'],
+      message: `must be at least DB_REPLICA_MAX_LAG_SECONDS (${config.DB_REPLICA_MAX_LAG_SECONDS}): a replica that far behind still serves reads`,
+    });
+  }
   // Through a transaction pooler LISTEN hears nothing, and live data would stay silent without saying so.
   if (config.DB_TRANSACTION_POOLER === 'true' && config.DATABASE_URL && !config.DATABASE_LISTEN_URL) {
     context.addIssue({

@@ -11,6 +11,9 @@ export interface RequestScope {
   statements: number;
   /** Read from the primary database, not a replica: set once the request is known to write. */
   readPrimary: boolean;
+  /** The signed-in viewer's id, and when they last wrote (users."lastWriteAt"); null when anonymous. */
+  viewerId?: number | null;
+  viewerWroteAt?: Date | null;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

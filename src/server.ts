@@ -28,6 +28,7 @@ import { serveSse } from './live/sse';
 import { serveWebSocket } from './live/websocket';
 import proxyaddr from '@fastify/proxy-addr';
 import { withoutSuggestions } from './graphql/suggestions';
+import { currentRequest } from './request-scope';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { BODY_LIMIT_BYTES, decodeBody, parseBodies } from './http/body';
 import { clientKeyOf, fastifyTrustProxy, type TrustProxy } from './http/client';
@@ -190,7 +191,11 @@ export async function createServer(deps: ServerDeps) {
         limits,
       );
       const origin = { clientAddress: clientKeyOf(request, limits.clientIpv6Prefix), limits };
-      return await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin, deps.identityProviders);
+      const context = await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin, deps.identityProviders);
+      // Who the viewer is and when they last wrote: with read replicas, their reads may have to go to the primary.
+      const scope = currentRequest();
+      if (scope && context.viewer) [scope.viewerId, scope.viewerWroteAt] = [context.viewer.id, context.viewer.lastWriteAt ?? null];
+      return context;
     } catch (error) {
       throw toContextError(error);
     }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, type Config } from '../config';
 import { currentRequest } from '../request-scope';
+import { keepReadsAfterWrites } from './read-your-writes';
 import { ReplicaLag } from './replica-lag';
 import { readFromPrimaryWhen, replicationFor } from './replicas';
 import { guardTransactions, setTransactionRetries } from './transaction';
@@ -33,6 +34,8 @@ export interface DatabaseOptions {
   readUrls?: readonly string[];
   /** Past this lag (seconds), reads leave the replicas for the primary until they catch up (ReplicaLag). */
   replicaMaxLagSeconds?: number;
+  /** For this long (seconds) after a viewer's mutation commits, their reads go to the primary (ReadYourWrites). */
+  readYourWritesSeconds?: number;
   /** How long a query waits for a free connection before failing (ConnectionAcquireTimeoutError). */
   acquireTimeoutMs?: number;
   /** statement_timeout of every connection; unset or 0: PostgreSQL's default (none). */
@@ -59,6 +62,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
     transactionRetries: config.DB_TRANSACTION_RETRIES,
     transactionPooler: config.DB_TRANSACTION_POOLER === 'true',
     replicaMaxLagSeconds: config.DB_REPLICA_MAX_LAG_SECONDS,
+    readYourWritesSeconds: config.DB_READ_YOUR_WRITES_SECONDS ?? config.DB_REPLICA_MAX_LAG_SECONDS,
   };
 }
 
@@ -90,7 +94,8 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   });
   const replicaLag = replicated ? new ReplicaLag(sequelize, options.readUrls!, options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS) : undefined;
   if (replicaLag) {
-    readFromPrimaryWhen(sequelize, replicaLag);
+    const window = options.readYourWritesSeconds ?? options.replicaMaxLagSeconds ?? DEFAULT_REPLICA_MAX_LAG_SECONDS;
+    readFromPrimaryWhen(sequelize, replicaLag, keepReadsAfterWrites(sequelize, window * 1000));
     replicaLag.start();
   }
   initModels(sequelize);

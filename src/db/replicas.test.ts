@@ -15,6 +15,7 @@ import { migrateUp } from './migrator';
 import { inTransaction } from './transaction';
 import { sendGraphQL } from '../test/server';
 import { postId } from '../test/ids';
+import { sessionCache } from '../services/session-cache';
 
 /**
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
@@ -128,6 +129,43 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     );
     expect(primary!.rows).toEqual([{ content: 'edited', version: 1 }]);
     expect(replica!.rows).toEqual([{ content: 'old', version: 5 }]);
+  });
+
+  it("sends a viewer's reads to the primary for a while after their own write, and no one else's", async () => {
+    const { user: writer, token: writerToken } = await aSignedInUser({ name: 'Writer' });
+    const { user: reader, token: readerToken } = await aSignedInUser({ name: 'Reader' });
+    for (const user of [writer, reader]) await aReplicaUser(user.id, `Replica ${user.name}`);
+    const created = await gql(`mutation { createPost(input: { title: "Mine", published: true }) { post { id } } }`, {}, writerToken);
+    expect(created.errors).toBeUndefined();
+    const feed = `{ posts(first: 5) { nodes { title } } }`;
+    // The writer sees their post (read from the primary); the reader and anonymous clients read the replica,
+    // which has not got it.
+    expect((await gql(feed, {}, writerToken)).data!.posts.nodes).toEqual([{ title: 'Mine' }]);
+    expect((await gql(feed, {}, readerToken)).data!.posts.nodes).toEqual([]);
+    expect((await gql(feed)).data!.posts.nodes).toEqual([]);
+    // The write is on the viewer's row, for every instance: its time, read with the session, decides.
+    const [row] = (await sql(primaryUrl, 'SELECT "lastWriteAt" FROM users WHERE id = $1', [writer.id])).rows as { lastWriteAt: Date | null }[];
+    expect(row!.lastWriteAt).toBeInstanceOf(Date);
+    expect((await sql(primaryUrl, 'SELECT "lastWriteAt" FROM users WHERE id = $1', [reader.id])).rows).toEqual([{ lastWriteAt: null }]);
+  });
+
+  it('reads from the primary for a viewer another instance saw write, and from the replica once the window is over', async () => {
+    // Ids start again at 1 in every test, and this instance remembers for a while who wrote here (the test
+    // above): this viewer's id must be one no earlier writer had.
+    for (const name of ['Someone', 'Someone else']) await aSignedInUser({ name });
+    const { user, token } = await aSignedInUser({ name: 'Elsewhere' });
+    await aReplicaUser(user.id, 'Replica Elsewhere');
+    await sql(
+      primaryUrl,
+      `INSERT INTO posts (title, content, published, version, "authorId", "createdAt", "updatedAt") VALUES ('Written elsewhere', '', true, 0, $1, now(), now())`,
+      [user.id],
+    );
+    const feed = `{ posts(first: 5) { nodes { title } } }`;
+    await sql(primaryUrl, `UPDATE users SET "lastWriteAt" = now() WHERE id = $1`, [user.id]);
+    expect((await gql(feed, {}, token)).data!.posts.nodes).toEqual([{ title: 'Written elsewhere' }]);
+    await sql(primaryUrl, `UPDATE users SET "lastWriteAt" = now() - interval '1 hour' WHERE id = $1`, [user.id]);
+    sessionCache.invalidateAll();
+    expect((await gql(feed, {}, token)).data!.posts.nodes).toEqual([]);
   });
 
   it('reports the primary and the replica pools in /metrics', async () => {

@@ -1,6 +1,7 @@
 import { parse } from 'pg-connection-string';
 import type { ConnectionOptions, ReplicationOptions, Sequelize } from 'sequelize';
 import { currentRequest } from '../request-scope';
+import type { ReadYourWrites } from './read-your-writes';
 import type { ReplicaLag } from './replica-lag';
 
 /**
@@ -31,11 +32,12 @@ function connectionOf(url: string, settings: object): ConnectionOptions {
 
 /**
  * Sends reads to the primary when a replica would not do: for a request that writes (a mutation, whose
- * payload is read after its commit) or whose viewer wrote a moment ago (the scope's readPrimary), and for
+ * payload is read after its commit) or whose viewer wrote a moment ago (ReadYourWrites), and for
  * every request while the replicas lag too far behind (ReplicaLag).
  */
-export function readFromPrimaryWhen(sequelize: Sequelize, lag: ReplicaLag): void {
+export function readFromPrimaryWhen(sequelize: Sequelize, lag: ReplicaLag, readYourWrites: ReadYourWrites): void {
   sequelize.addHook('beforePoolAcquire', (options) => {
-    if (currentRequest()?.readPrimary || !lag.inRotation) options.useMaster = true;
+    const scope = currentRequest();
+    if (scope?.readPrimary || !lag.inRotation || (scope && readYourWrites.wroteLately(scope))) options.useMaster = true;
   });
 }

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { backOff } from 'exponential-backoff';
 import { Sequelize, type Transaction } from 'sequelize';
 import { faultOf } from './faults';
+import { readYourWritesOf } from './read-your-writes';
 
 /**
  * Binds Sequelize's CLS to AsyncLocalStorage: any query made while a managed transaction runs,
@@ -50,12 +51,26 @@ const BACKOFF = { startingDelay: 20, timeMultiple: 2, maxDelay: 500, jitter: 'fu
  * A serialization failure or deadlock (SQLSTATE 40001, 40P01) means PostgreSQL rolled the whole attempt
  * back, so `work` runs again from the start, a bounded number of times; any other error ends it.
  */
-export function inTransaction<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>): Promise<T> {
-  return backOff(() => sequelize.transaction((t) => unitStorage.run(t, () => work(t))), {
-    ...BACKOFF,
-    numOfAttempts: 1 + (retriesOf.get(sequelize) ?? 0),
-    retry: (error) => faultOf(error) === 'conflict',
-  });
+export async function inTransaction<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>): Promise<T> {
+  const readYourWrites = readYourWritesOf(sequelize);
+  let writer: number | null = null;
+  const result = await backOff(
+    () =>
+      sequelize.transaction((t) =>
+        unitStorage.run(t, async () => {
+          // With read replicas: the viewer's write is known to every instance once this commits.
+          writer = (await readYourWrites?.markWrite(sequelize, t)) ?? null;
+          return work(t);
+        }),
+      ),
+    {
+      ...BACKOFF,
+      numOfAttempts: 1 + (retriesOf.get(sequelize) ?? 0),
+      retry: (error) => faultOf(error) === 'conflict',
+    },
+  );
+  if (writer !== null) readYourWrites?.noteWrite(writer);
+  return result;
 }
 
 interface QueryOptions {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readYourWritesOf } from '../db/read-your-writes';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { toContextError } from '../graphql/format-error';
 import { decodeJwt } from 'jose';
@@ -13,6 +14,7 @@ import type { LiveMetrics } from '../observe/metrics';
 import { authenticate, type Authenticated } from '../services/auth';
 import { startSubscription, type FormatError } from './execute';
 import { Hub, type LiveContext } from './hub';
+import type { PostEvent } from './announce';
 import { Listener } from './listener';
 
 export interface LiveOptions {
@@ -49,7 +51,14 @@ export class LiveServer {
 
   constructor(private readonly options: LiveOptions) {
     this.hub = new Hub(options.limits, options.metrics, options.logger);
-    this.listener = new Listener(options.listenUrl, { onEvent: (e, at) => this.hub.onEvent(e, at), onGap: () => this.hub.onGap() }, options.logger);
+    const readYourWrites = readYourWritesOf(options.sequelize);
+    const onEvent = (event: PostEvent, at: number) => {
+      // Another instance's commit: its author's reads go to the primary here too, without waiting for the
+      // session cache to read their row again.
+      readYourWrites?.noteWrite(event.authorId, Date.now());
+      this.hub.onEvent(event, at);
+    };
+    this.listener = new Listener(options.listenUrl, { onEvent, onGap: () => this.hub.onGap() }, options.logger);
   }
 
   get limits(): Limits {

@@ -11,6 +11,8 @@ import type { Metrics } from './metrics';
 class RequestTrace implements RequestScope {
   statements = 0;
   readPrimary = false;
+  viewerId: number | null = null;
+  viewerWroteAt: Date | null = null;
   /** Apollo took the request in (false for a body the JSON parser refused, or a landing page). */
   graphql = false;
   /** undefined until Apollo resolves the operation; null for an anonymous one. */

@@ -12,6 +12,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare passwordHash: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** When a mutation of theirs last committed, while read replicas are in use (src/db/read-your-writes.ts). */
+  declare lastWriteAt: CreationOptional<Date | null>;
   declare posts?: NonAttribute<Post[]>;
 
   static initModel(sequelize: Sequelize): void {
@@ -34,6 +36,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         passwordHash: { type: DataTypes.STRING(255), allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
+        lastWriteAt: { type: DataTypes.DATE, allowNull: true },
       },
       {
         sequelize,
