@@ -8,6 +8,7 @@ import * as createLoginAttempts from './20261125000600-create-login-attempts';
 import * as attemptCounts from './20261128083000-attempt-counts';
 import * as externalIdentities from './20261128100000-external-identities';
 import * as trigramIndexes from './20261128120000-trigram-indexes';
+import * as postSearch from './20261128124110-post-search';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -23,4 +24,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261128083000-attempt-counts', ...attemptCounts },
   { name: '20261128100000-external-identities', ...externalIdentities },
   { name: '20261128120000-trigram-indexes', ...trigramIndexes },
+  { name: '20261128124110-post-search', ...postSearch },
 ];
