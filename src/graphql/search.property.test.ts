@@ -14,13 +14,17 @@ const api = useServer();
 const word = fc.constantFrom('apple', 'River', 'stone', 'CLOUD', 'tiger', 'piano');
 const separator = fc.constantFrom(' ', ', ', '. ');
 const sentence = (maxLength: number) =>
-  fc.array(fc.tuple(word, separator), { minLength: 1, maxLength }).map((parts) => parts.map(([w, s]) => w + s).join('').trim());
+  fc.array(fc.tuple(word, separator), { minLength: 1, maxLength }).map((parts) =>
+    parts
+      .map(([w, s]) => w + s)
+      .join('')
+      .trim(),
+  );
 
 const dataSet = fc.record({
-  posts: fc.array(
-    fc.record({ author: fc.nat(1), title: sentence(3), content: fc.option(sentence(5)), published: fc.boolean(), deleted: fc.boolean() }),
-    { maxLength: 15 },
-  ),
+  posts: fc.array(fc.record({ author: fc.nat(1), title: sentence(3), content: fc.option(sentence(5)), published: fc.boolean(), deleted: fc.boolean() }), {
+    maxLength: 15,
+  }),
   viewer: fc.option(fc.nat(1)),
 });
 const term = fc.record({ negated: fc.boolean(), words: fc.array(word, { minLength: 1, maxLength: 3 }) });
@@ -36,9 +40,7 @@ describe('posts(search:)', () => {
       fc.asyncProperty(dataSet, fc.array(fc.tuple(query, fc.option(fc.boolean())), { minLength: 1, maxLength: 4 }), async (data, searches) => {
         await resetTables();
         const users = await User.bulkCreate([0, 1].map((i) => ({ email: `u${i}@example.com`, name: `u${i}`, passwordHash: 'x' })));
-        const posts = await Post.bulkCreate(
-          data.posts.map((p) => ({ ...p, authorId: users[p.author]!.id, deletedAt: p.deleted ? new Date() : null })),
-        );
+        const posts = await Post.bulkCreate(data.posts.map((p) => ({ ...p, authorId: users[p.author]!.id, deletedAt: p.deleted ? new Date() : null })));
         const viewer = data.viewer === null ? null : users[data.viewer]!;
         const token = viewer ? (await startSession(viewer.id, 3600)).token : undefined;
         for (const [search, published] of searches) {

@@ -2,11 +2,11 @@ import { QueryTypes } from 'sequelize';
 import { Post } from '../db/models/post';
 import { testDb } from '../test/database';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
-import { statementsDuring, useServer } from '../test/server';
+import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
 
-const titlesOf = (answer: { data?: { posts: { nodes: { title: string }[] } } | null }) => answer.data!.posts.nodes.map((n) => n.title);
+const titlesOf = (answer: GraphQLResponse) => (answer.data!.posts.nodes as { title: string }[]).map((n) => n.title);
 const SEARCH = `query ($search: String, $orderBy: [PostOrder!], $first: Int, $after: String, $last: Int, $before: String) {
   posts(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
     totalCount nodes { title } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
