@@ -35,6 +35,9 @@ describe('posts(search:) with English stemming', () => {
     // Words the search drops (stop words, punctuation, blanks) leave a text that matches nothing.
     expect(await sorted('the')).toEqual([]);
     expect(await sorted('  ')).toEqual([]);
+    await aPublishedPost(author, { title: 'Compilers: software for everyone' });
+    await aPublishedPost(author, { title: 'Compiler bugs I met' });
+    expect(await sorted('software or compilers -"compiler bugs"')).toEqual(['Compilers: software for everyone']);
     // Quotes and backslashes are text like any other.
     expect(await sorted(`it's \\"new' "`)).toEqual(['A new post', 'Race report']);
   });
