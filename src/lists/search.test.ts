@@ -2,6 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { Post } from '../db/models/post';
 import { testDb } from '../test/database';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
+import { userId } from '../test/ids';
 import { statementsDuring, useServer, type GraphQLResponse } from '../test/server';
 
 const api = useServer();
@@ -84,6 +85,21 @@ describe('orderBy RELEVANCE', () => {
     const backwards = await search('garden', { orderBy, last: 2, before: after });
     expect(titlesOf(backwards)).toEqual(all.slice(0, 2)); // `after` is the cursor of the third
     expect(backwards.data!.posts.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it("orders each author's posts by relevance, in a page of users and under one user", async () => {
+    const [ann, bob] = [await aUser(), await aUser()];
+    await aPublishedPost(ann, { title: 'one', content: 'kite' });
+    await aPublishedPost(ann, { title: 'kite two', content: 'x' });
+    await aPublishedPost(bob, { title: 'kite three', content: 'x' });
+    await aPublishedPost(bob, { title: 'four', content: 'kites' });
+    const posts = `posts(search: "kite", orderBy: [{ field: RELEVANCE }], first: 1) { nodes { title } pageInfo { hasNextPage } }`;
+    const all = await api.gql(`{ users(orderBy: [{ field: ID }]) { nodes { ${posts} } } }`);
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.users.nodes.map((u: { posts: { nodes: { title: string }[] } }) => u.posts.nodes[0]!.title)).toEqual(['kite two', 'kite three']);
+    const one = await api.gql(`query ($id: ID!) { user(id: $id) { ${posts} } }`, { id: userId(bob) });
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.user.posts).toEqual({ nodes: [{ title: 'kite three' }], pageInfo: { hasNextPage: true } });
   });
 
   it('reads each page, counted and with cursors, in one statement', async () => {
