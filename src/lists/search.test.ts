@@ -41,6 +41,8 @@ describe('posts(search:) with English stemming', () => {
     expect(await sorted('software or compilers -"compiler bugs"')).toEqual(['Compilers: software for everyone']);
     // Quotes and backslashes are text like any other.
     expect(await sorted(`it's \\"new' "`)).toEqual(['A new post', 'Race report']);
+    const byRelevance = await search(`it's \\"new' "`, { orderBy: [{ field: 'RELEVANCE' }] });
+    expect(titlesOf(byRelevance)).toEqual(['A new post', 'Race report']); // the title's "new" first
   });
 
   it('shows only what the viewer may see, and what the author lists under User.posts', async () => {
