@@ -33,9 +33,34 @@ const query: fc.Arbitrary<SearchQuery> = fc.array(fc.array(term, { minLength: 1,
 const SEARCH = `query ($search: String, $where: PostWhere) {
   posts(search: $search, where: $where, orderBy: [{ field: ID }], first: 100) { totalCount nodes { databaseId } }
 }`;
+const BY_RELEVANCE = `query ($search: String, $first: Int, $after: String) {
+  posts(search: $search, orderBy: [{ field: RELEVANCE }], first: $first, after: $after) {
+    nodes { databaseId } pageInfo { hasNextPage endCursor }
+  }
+}`;
+type RelevancePage = { nodes: { databaseId: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+/** The posts of a search by relevance, all at once and page by page (2 a page), which must agree. */
+async function byRelevance(search: string, token: string | undefined): Promise<number[]> {
+  const read = async (first: number, after: string | null) => {
+    const { data, errors } = await api.gql(BY_RELEVANCE, { search, first, after }, { token });
+    expect(errors).toBeUndefined();
+    return data!.posts as RelevancePage;
+  };
+  const ids = (page: RelevancePage) => page.nodes.map((n) => n.databaseId);
+  const all = ids(await read(100, null));
+  const walked: number[] = [];
+  for (let after: string | null = null, more = true; more;) {
+    const page = await read(2, after);
+    walked.push(...ids(page));
+    [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
+  }
+  expect(walked).toEqual(all);
+  return all;
+}
 
 describe('posts(search:)', () => {
-  it('finds exactly the visible posts whose words match the search, combined with where', async () => {
+  it('finds exactly the visible posts whose words match the search, combined with where; by relevance, page by page alike', async () => {
     await fc.assert(
       fc.asyncProperty(dataSet, fc.array(fc.tuple(query, fc.option(fc.boolean())), { minLength: 1, maxLength: 4 }), async (data, searches) => {
         await resetTables();
@@ -54,6 +79,7 @@ describe('posts(search:)', () => {
           expect(errors).toBeUndefined();
           expect(answer!.posts.nodes.map((n: { databaseId: number }) => n.databaseId)).toEqual(expected);
           expect(answer!.posts.totalCount).toBe(expected.length);
+          if (published === null) expect((await byRelevance(searchText(search), token)).sort((a, b) => a - b)).toEqual(expected);
         }
       }),
       { numRuns: 40 },
