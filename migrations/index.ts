@@ -8,6 +8,7 @@ import * as createLoginAttempts from './20261125000600-create-login-attempts';
 import * as attemptCounts from './20261128083000-attempt-counts';
 import * as externalIdentities from './20261128100000-external-identities';
 import * as trigramIndexes from './20261128120000-trigram-indexes';
+import * as postSearch from './20261128124110-post-search';
 import * as usersLastWrite from './20261128140000-users-last-write';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: MigrationModule[] = [
   { name: '20261128083000-attempt-counts', ...attemptCounts },
   { name: '20261128100000-external-identities', ...externalIdentities },
   { name: '20261128120000-trigram-indexes', ...trigramIndexes },
+  { name: '20261128124110-post-search', ...postSearch },
   { name: '20261128140000-users-last-write', ...usersLastWrite },
 ];

@@ -28,6 +28,7 @@ export function decodeCursor(cursor: string, ordering: Ordering, argument: strin
     const value: unknown = decoded[i + 1];
     if (value === null && key.nullable) return null;
     if (key.kind === 'integer' && Number.isSafeInteger(value)) return value as number;
+    if (key.kind === 'number' && typeof value === 'number' && Number.isFinite(value)) return value;
     if (key.kind === 'string' && typeof value === 'string' && !value.includes('\0')) return value;
     if (key.kind === 'date' && typeof value === 'string' && isStorable(new Date(value))) return new Date(value);
     throw invalid();

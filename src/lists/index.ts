@@ -1,8 +1,10 @@
-import type { WhereOptions } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
+import { AppError } from '../errors';
 import { whereOf, type FilterFields } from './filter';
 import type { ObjectField } from './joined';
 import { orderingOf, type OrderInput, type SortColumns } from './ordering';
 import { parsePage, type Page, type PageArgs } from './page';
+import { searchOf, type TextSearch } from './search';
 
 export { toConnection, type Connection } from './connection';
 export { selectPage, selectPagesByParent, type ChildQuery, type ListSource } from './select';
@@ -14,10 +16,13 @@ export interface ListSpec {
   filters: FilterFields;
   columns: SortColumns;
   defaultOrder: Parameters<typeof orderingOf>[2];
+  /** The list's full-text search, when it has one (`search` and the relevance order). */
+  search?: TextSearch;
 }
 
-/** A list field's arguments: where, orderBy, first/after, last/before. */
+/** A list field's arguments: search, where, orderBy, first/after, last/before. */
 export interface ListArgs extends PageArgs {
+  search?: string | null;
   where?: unknown;
   orderBy?: readonly OrderInput[] | null;
 }
@@ -52,17 +57,21 @@ export interface ListRequest {
 }
 
 export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelection): ListRequest {
-  const ordering = orderingOf(args.orderBy, spec.columns, spec.defaultOrder);
+  const searched = searchedBy(args, spec);
+  const columns = searched ? { ...spec.columns, [spec.search!.orderField]: searched.relevance } : spec.columns;
+  const ordering = orderingOf(args.orderBy, columns, spec.defaultOrder);
+  const filter = whereOf(args.where, spec.filters);
   const page = parsePage(args, ordering);
   const sortKeys = selection.cursors ? ordering.keys.map((key) => key.attribute) : [];
   const sortedFields = selection.fields && [...new Set([...selection.fields, ...sortKeys])].sort();
   return {
-    where: whereOf(args.where, spec.filters),
+    where: searched ? { [Op.and]: [searched.where, filter] } : filter,
     page,
     fields: sortedFields,
     counted: selection.totalCount,
     objects: selection.objects ?? [],
     pageKey: JSON.stringify([
+      args.search ?? null,
       args.where ?? null,
       ordering.name,
       page.size,
@@ -74,4 +83,15 @@ export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelecti
       selection.objects ?? [],
     ]),
   };
+}
+
+/** The list's search when one is given; ordering by relevance without one is the client's mistake. */
+function searchedBy(args: ListArgs, spec: ListSpec) {
+  if (args.search != null && spec.search) {
+    const sequelize = spec.defaultOrder.model.sequelize!;
+    return searchOf(args.search, spec.search, (text) => sequelize.escape(text));
+  }
+  const i = args.orderBy?.findIndex((input) => spec.search && input.field === spec.search.orderField) ?? -1;
+  if (i >= 0) throw AppError.badInput([{ path: ['orderBy', i], message: `orders by ${args.orderBy![i]!.field}, which needs a search` }]);
+  return null;
 }

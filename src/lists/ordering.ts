@@ -1,4 +1,4 @@
-import { Op, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
+import { literal, Op, Sequelize, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
 import { AppError } from '../errors';
 
 export type Direction = 'ASC' | 'DESC';
@@ -6,8 +6,10 @@ export type Direction = 'ASC' | 'DESC';
 /** A column a list may be ordered by, and how its values travel in a cursor. */
 export interface SortColumn {
   attribute: string;
-  kind: 'integer' | 'date' | 'string';
+  kind: 'integer' | 'date' | 'string' | 'number';
   nullable?: boolean;
+  /** An expression sorted by instead of a column (a search's relevance); pages read it as `attribute`. */
+  sql?: string;
 }
 
 export interface OrderKey extends SortColumn {
@@ -82,23 +84,28 @@ export function reversed(ordering: Ordering): Ordering {
 
 export type KeyValue = number | string | Date | null;
 
+/** The key's column, or its expression, compared by `condition` (e.g. { [Op.gt]: 3 }). */
+function compared(key: OrderKey, condition: object): WhereOptions {
+  return key.sql ? Sequelize.where(literal(key.sql), condition) : { [key.attribute]: condition };
+}
+
 // Comparisons treat NULL as larger than any value, as PostgreSQL orders it by default (ASC NULLS LAST,
 // DESC NULLS FIRST), and never yield NULL themselves, so NOT (...) of a predicate below means "not after".
 function isAbove(key: OrderKey, value: KeyValue): WhereOptions {
   if (value === null) return FALSE;
-  const above = { [key.attribute]: { [Op.gt]: value } };
+  const above = compared(key, { [Op.gt]: value });
   return key.nullable ? { [Op.or]: [{ [key.attribute]: { [Op.is]: null } }, above] } : above;
 }
 
 function isBelow(key: OrderKey, value: KeyValue): WhereOptions {
   if (value === null) return { [key.attribute]: { [Op.ne]: null } };
-  const below = { [key.attribute]: { [Op.lt]: value } };
+  const below = compared(key, { [Op.lt]: value });
   return key.nullable ? { [Op.and]: [{ [key.attribute]: { [Op.ne]: null } }, below] } : below;
 }
 
 function isEqual(key: OrderKey, value: KeyValue): WhereOptions {
   if (value === null) return { [key.attribute]: { [Op.is]: null } };
-  const equal = { [key.attribute]: { [Op.eq]: value } };
+  const equal = compared(key, { [Op.eq]: value });
   return key.nullable ? { [Op.and]: [{ [key.attribute]: { [Op.ne]: null } }, equal] } : equal;
 }
 

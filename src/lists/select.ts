@@ -194,10 +194,11 @@ function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: Where
   const { model } = source;
   const columns = columnsOf(model, fields);
   const joined: Attribute[] = joins.map((join) => [literal(join.sql), join.name]);
-  const marked = (rank: string): Attribute[] => [...columns, ...joined, [literal(rank), RANK]];
+  const sorted: Attribute[] = page.ordering.keys.flatMap((key) => (key.sql ? [[literal(key.sql), key.attribute] as const] : []));
+  const marked = (rank: string): Attribute[] => [...columns, ...sorted, ...joined, [literal(rank), RANK]];
   const { list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
-  const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
+  const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${key.sql ?? quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
   const branches = [inPage(source, page, extra, marked(inScanOrder), page.size + 1)];
   if (start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
   if (end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
@@ -251,7 +252,7 @@ function branch(model: ModelStatic<Model>, attributes: Attribute[], where: Where
     {
       attributes,
       where: { [Op.and]: where },
-      ...(ordering && { order: ordering.keys.map((key) => [key.attribute, key.direction]) }),
+      ...(ordering && { order: ordering.keys.map((key) => [key.sql ? literal(key.sql) : key.attribute, key.direction]) }),
       ...(limit !== undefined && { limit }),
     },
     model,

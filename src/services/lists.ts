@@ -25,6 +25,8 @@ export const POST_LIST: ListSpec = {
     TITLE: { attribute: 'title', kind: 'string' },
   },
   defaultOrder: { model: Post, scope: 'newestFirst' },
+  // English stemming: a search box's "posts" finds "post" and "posting" (see the generated column in Post).
+  search: { column: 'search', config: 'english', orderField: 'RELEVANCE' },
 };
 
 export const USER_LIST: ListSpec = {

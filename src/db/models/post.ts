@@ -11,6 +11,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import type { User } from './user';
+import { addPostSearch } from './search';
 import { trigramIndex } from './trigram';
 import { noNulCharacters } from './validators';
 
@@ -73,6 +74,8 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
           trigramIndex('posts', 'title'),
           trigramIndex('posts', 'content'),
         ],
+        // The full-text search column and its index (see search.ts).
+        hooks: { afterSync: () => addPostSearch(sequelize) },
         // Reusable fragments of list queries; src/lists applies them to raw page queries as well.
         scopes: {
           visibleTo: (viewerId: number | null) => ({ where: visibleTo(viewerId) }),

@@ -248,6 +248,11 @@ export type PostOrder = {
 export type PostOrderField =
   | 'CREATED_AT'
   | 'ID'
+  /**
+   * How well a post matches the list's `search` (which it needs): the most relevant first in ASC order
+   * (the default), words in titles counting more than in contents; equally relevant posts by id.
+   */
+  | 'RELEVANCE'
   | 'TITLE'
   | 'UPDATED_AT';
 
@@ -278,7 +283,10 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** A post by id, or null when it does not exist or the viewer may not see it. */
   post?: Maybe<Post>;
-  /** The posts the viewer may see (published ones and their own drafts), newest first unless orderBy says otherwise. */
+  /**
+   * The posts the viewer may see (published ones and their own drafts), newest first unless orderBy says otherwise.
+   * `search` keeps those whose title or content matches a search box's text (see PostOrderField.RELEVANCE).
+   */
   posts: PostConnection;
   /** A user by id, or null when there is none. */
   user?: Maybe<User>;
@@ -310,6 +318,7 @@ export type QueryPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PostOrder>>;
+  search?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<PostWhere>;
 };
 
@@ -428,7 +437,7 @@ export type User = Node & {
   email?: Maybe<Scalars['EmailAddress']['output']>;
   id: Scalars['ID']['output'];
   name?: Maybe<Scalars['String']['output']>;
-  /** This user's posts that the viewer may see, newest first unless orderBy says otherwise. */
+  /** This user's posts that the viewer may see, newest first unless orderBy says otherwise; `search` as for Query.posts. */
   posts: PostConnection;
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -440,6 +449,7 @@ export type UserPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PostOrder>>;
+  search?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<PostWhere>;
 };
 
