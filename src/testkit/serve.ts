@@ -25,15 +25,20 @@ async function main(): Promise<void> {
     if (options.portFile) fs.rmSync(options.portFile, { force: true });
     process.exit(0);
   };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    // The embedded PostgreSQL's package would stop the database at once (async-exit-hook); here the server goes first.
-    process.removeAllListeners(signal);
-    process.on(signal, () => void stop(signal));
-  }
+  const handleSignals = () => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      // The embedded PostgreSQL's package would stop the database at once (async-exit-hook); here the server goes first.
+      process.removeAllListeners(signal);
+      process.on(signal, () => void stop(signal));
+    }
+  };
+  handleSignals();
   whenParentGone(() => void stop('the process that started it is gone'));
 
   starting = startTestMode({ ...options, env: process.env, logger });
   const mode = await starting;
+  // Again: the embedded PostgreSQL's package, loaded during the start, has added its own handlers since.
+  handleSignals();
   if (stopping) return;
   const base = mode.url.replace(/\/graphql$/, '');
   if (options.portFile) {
