@@ -21,7 +21,7 @@ import { inRequestScope, tracePlugin, traceRequests } from './observe/requests';
 import { costLimitPlugin } from './graphql/cost';
 import { answerSizePlugin } from './graphql/answer-size';
 import { documentStore, refuseLongDocument } from './graphql/documents';
-import { admissionRules, refuseSubscriptionOverHttp } from './graphql/admission';
+import { admissionRules, refuseSubscriptionDocument, refuseSubscriptionOverHttp } from './graphql/admission';
 import type { FormatError } from './live/execute';
 import { LiveServer } from './live';
 import { serveSse } from './live/sse';
@@ -186,10 +186,10 @@ export async function createServer(deps: ServerDeps) {
   await live.listen();
   const graphql = apolloHandler(apollo, async (request) => {
     try {
-      refuseLongDocument(
-        request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query,
-        limits,
-      );
+      const query =
+        request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query;
+      refuseLongDocument(query, limits);
+      refuseSubscriptionDocument(query, limits);
       const origin = { clientAddress: clientKeyOf(request, limits.clientIpv6Prefix), limits };
       const context = await buildContext(deps.sequelize, deps.tokenTtlSeconds, request.headers.authorization, origin, deps.identityProviders);
       // Who the viewer is and when they last wrote: with read replicas, their reads may have to go to the primary.

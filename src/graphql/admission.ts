@@ -65,7 +65,7 @@ export function admitOperation(schema: GraphQLSchema, limits: Limits, request: O
   } catch (error) {
     return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...admissionRules(limits)]);
+  const invalid = validated(schema, document, [...specifiedRules, ...admissionRules(limits)]);
   if (invalid.length) {
     return invalid.map(
       (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }),
@@ -83,16 +83,45 @@ export function admitOperation(schema: GraphQLSchema, limits: Limits, request: O
 }
 
 /** A subscription sent as a plain POST or GET: 400, naming the transports that serve it. */
+const subscriptionOverHttp = () =>
+  new GraphQLError(`subscriptions are served over ${LIVE_TRANSPORTS.websocket}, or over ${LIVE_TRANSPORTS.sse}; not as a plain POST or GET`, {
+    extensions: { code: 'BAD_REQUEST', transports: ['graphql-transport-ws', 'graphql-sse'], http: { status: 400 } },
+  });
+
 export const refuseSubscriptionOverHttp: ApolloServerPlugin = {
   requestDidStart: async () => ({
     didResolveOperation: async ({ operation }) => {
-      if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
-      throw new GraphQLError(`subscriptions are served over ${LIVE_TRANSPORTS.websocket}, or over ${LIVE_TRANSPORTS.sse}; not as a plain POST or GET`, {
-        extensions: { code: 'BAD_REQUEST', transports: ['graphql-transport-ws', 'graphql-sse'], http: { status: 400 } },
-      });
+      if (operation?.operation === OperationTypeNode.SUBSCRIPTION) throw subscriptionOverHttp();
     },
   }),
 };
+
+/**
+ * Refuses, before Apollo parses or validates it, a document sent over HTTP that holds a subscription: it is
+ * for the live transports. Checked this early because graphql-js 16 evaluates a subscription's root
+ * `@skip`/`@include` while validating, and throws (rather than reports) for a variable left undefined, which
+ * Apollo would answer with a 500. Only a document that mentions the word is parsed here.
+ */
+export function refuseSubscriptionDocument(query: unknown, limits: Pick<Limits, 'maxTokens'>): void {
+  if (typeof query !== 'string' || !query.includes('subscription')) return;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.maxTokens });
+  } catch {
+    return; // Apollo reports the parse error
+  }
+  if (document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.SUBSCRIPTION)) throw subscriptionOverHttp();
+}
+
+/** graphql-js's validation, with what it throws instead of reporting (see refuseSubscriptionDocument) returned as an error. */
+function validated(schema: GraphQLSchema, document: DocumentNode, rules: Parameters<typeof validate>[2]): readonly GraphQLError[] {
+  try {
+    return validate(schema, document, rules);
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
+}
 
 /** Whether a document holds a subscription (for logs and metrics). */
 export const isSubscription = (document: DocumentNode) =>

@@ -60,9 +60,13 @@ describe('cost (objects an answer can hold, page sizes multiplied out)', () => {
 });
 
 describe('operations this path does not serve', () => {
-  it('refuses a subscription field the schema lacks with GRAPHQL_VALIDATION_FAILED, not an internal error', async () => {
-    const error = await refusedBeforeRunning(api, `subscription { viewer { id } }`);
-    expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  it('refuses any subscription document sent as a plain request with BAD_REQUEST, before it is validated', async () => {
+    // A field the schema lacks, and a root @skip on a variable left undefined: graphql-js 16 throws on the
+    // latter while validating, which would otherwise be a 500.
+    for (const document of [`subscription { viewer { id } }`, `subscription { postPublished @skip(if: $v) { id } }`]) {
+      const error = await refusedBeforeRunning(api, document);
+      expect({ document, code: error.extensions.code }).toEqual({ document, code: 'BAD_REQUEST' });
+    }
   });
 
   it('refuses a subscription sent as a plain request with BAD_REQUEST, naming the live transports', async () => {

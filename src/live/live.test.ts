@@ -212,4 +212,11 @@ describe('transports', () => {
     await waitFor('the refusal', () => received.errors.length > 0);
     expect(received.errors[0]!.extensions?.code).toBe('DEPTH_LIMIT_EXCEEDED');
   });
+
+  it('a root @skip on an undefined variable is a validation error, not a crash (graphql-js 16 throws there)', async () => {
+    const received = subscribe('websocket', api.url, 'subscription { postPublished @skip(if: $v) { id } }');
+    open.push(received);
+    await waitFor('the refusal', () => received.errors.length > 0);
+    expect(received.errors[0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
 });
