@@ -12,6 +12,11 @@ import { startTestApi, type TestApi } from './client';
 const SERVE = [process.execPath, '-r', 'ts-node/register/transpile-only', path.join(packageRoot, 'src', 'testkit', 'serve.ts')];
 const START_TIMEOUT = 180_000;
 
+// The servers these tests start are the test mode as a frontend team runs it: each on an embedded PostgreSQL
+// of its own. With DATABASE_URL (the suite run against another PostgreSQL) they would all share that database.
+// (Jest gives each test file its own copy of process.env: children get it only when it is passed to them.)
+delete process.env.DATABASE_URL;
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -119,7 +124,7 @@ describe('the test-mode command', () => {
     async () => {
       // A parent that starts the test mode and is then killed without a chance to clean up, as a test runner can be.
       const parentScript = `require('node:child_process').spawn(${JSON.stringify(SERVE[0])}, ${JSON.stringify(SERVE.slice(1))}, { stdio: ['ignore', 'inherit', 'ignore'] }); setInterval(() => {}, 1000);`;
-      const parent = spawn(process.execPath, ['-e', parentScript], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+      const parent = spawn(process.execPath, ['-e', parentScript], { cwd: packageRoot, env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
       let serverPid = 0;
       try {
         const line = await new Promise<string>((resolve, reject) => {
