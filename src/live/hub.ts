@@ -153,7 +153,14 @@ export class Hub {
     if (targets.length === 0) return;
     const shared = new Loaders();
     const post = await shared.postById.load(event.postId);
-    if (!post) return; // removed for good (its author's account was deleted): there is nothing left to show
+    if (!post) {
+      // Removed for good (its author's account was deleted): those following a post everyone could see learn
+      // that it is gone (post: null); there is nothing else left to show.
+      if (event.kind === 'DELETED' && event.isPublic) {
+        for (const target of targets) if (target.feed.open && target.field === 'postChanged') target.feed.push({ event, loaders: shared, receivedAt });
+      }
+      return;
+    }
     const author = await shared.userById.load(post.authorId);
     const filters = new Map(targets.flatMap((t) => (t.field === 'postPublished' && t.filter ? [[t.filter.key, t.filter.where] as const] : [])));
     const matched = filters.size ? await matchingFilters(post.id, filters) : new Set<string>();

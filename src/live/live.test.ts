@@ -100,6 +100,19 @@ describe.each<Transport>(['websocket', 'sse'])('live data over %s', (transport) 
     expect(reader.data.every((d) => d.postChanged.id === id && d.postChanged.post?.author.email == null)).toBe(true);
   });
 
+  it('postChanged: readers of a published post learn it is gone when its author deletes the account', async () => {
+    const author = await aSignedInUser();
+    const post = await aPublishedPost(author.user, { title: 'soon gone' });
+    const draft = await aDraft(author.user, { title: 'never seen' });
+    const reader = await live(transport, CHANGED, { id: postId(post) });
+    const draftReader = await live(transport, CHANGED, { id: postId(draft) });
+    expect((await api.gql(`mutation { deleteViewer { user { id } } }`, {}, { token: author.token })).errors).toBeUndefined();
+    await waitFor('the deletion', () => reader.data.length === 1);
+    await settle();
+    expect(reader.data).toEqual([{ postChanged: { kind: 'DELETED', id: postId(post), post: null } }]);
+    expect(draftReader.data).toEqual([]);
+  });
+
   it("postChanged: a draft's changes reach only its author", async () => {
     const author = await aSignedInUser();
     const draft = await aDraft(author.user);

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import type { Context } from '../context';
 import { Post } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
@@ -10,6 +10,7 @@ import { rowIdOf } from '../ids';
 import { USER_LIST } from './lists';
 import { problemsOf } from './validation';
 import { requireViewer } from './viewer';
+import { announce } from '../live/announce';
 
 export interface UpdateViewerInput {
   name?: string | null;
@@ -67,8 +68,16 @@ export async function updateViewer(ctx: Context, input: UpdateViewerInput): Prom
 export async function deleteViewer(ctx: Context): Promise<UserRow> {
   const viewer = requireViewer(ctx);
   const user = await User.findByPk(viewer.id, { rejectOnEmpty: true });
-  // Explicit and forced: `paranoid` would only soft-delete, and the account's data must go.
-  await Post.destroy({ where: { authorId: { [Op.eq]: viewer.id } }, force: true });
+  // Explicit and forced: `paranoid` would only soft-delete, and the account's data must go. Readers following
+  // its posts that everyone could see learn that they are gone (announced with this transaction).
+  const removed = await Post.sequelize!.query<{ id: number; public: boolean }>(
+    'DELETE FROM posts WHERE "authorId" = :authorId RETURNING id, published AND "deletedAt" IS NULL AS public',
+    { type: QueryTypes.SELECT, replacements: { authorId: viewer.id } },
+  );
+  await announce(
+    Post.sequelize!,
+    removed.filter((post) => post.public).map((post) => ({ kind: 'DELETED', postId: post.id, authorId: viewer.id, isPublic: true })),
+  );
   await user.destroy();
   signOut(ctx);
   return toUserRow(user);
