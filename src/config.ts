@@ -109,6 +109,8 @@ export const environment = z.object({
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().default(DEFAULT_LIMITS.passwordHashConcurrency),
   /** Password hashes that may wait for their turn; more are refused with SERVICE_UNAVAILABLE. */
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.passwordHashQueue),
+  /** How long a password hash may wait for its turn, in ms; then SERVICE_UNAVAILABLE (a slow machine must not hold signIns without end). */
+  PASSWORD_HASH_WAIT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.passwordHashWaitMs),
   // The HTTP layer: slow clients and open connections (src/limits.ts says what each one counts).
   /** A client has this long to send a request's headers (or anything, on a new connection); then 408. */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.headersTimeoutMs),

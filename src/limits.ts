@@ -40,6 +40,8 @@ export interface Limits {
   passwordHashConcurrency: number;
   /** Password hashes waiting for their turn; past that SERVICE_UNAVAILABLE (retryable). */
   passwordHashQueue: number;
+  /** How long a password hash may wait for its turn before it is refused with SERVICE_UNAVAILABLE (retryable). */
+  passwordHashWaitMs: number;
   // The HTTP layer (src/http): how long a connection may dawdle, and how many there may be.
   /** A client has this long to send a request's headers, or to send anything on a new connection (HTTP 408). */
   headersTimeoutMs: number;
@@ -95,6 +97,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   signUpWindowSeconds: 60 * 60,
   passwordHashConcurrency: 2,
   passwordHashQueue: 16,
+  passwordHashWaitMs: 5_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   // Longer than the idle timeout of the load balancers in front (AWS ALB: 60 s), so the balancer, not the
@@ -138,6 +141,7 @@ export function limitsOf(config: Config): Limits {
     signUpWindowSeconds: config.SIGNUP_WINDOW_SECONDS,
     passwordHashConcurrency: config.PASSWORD_HASH_CONCURRENCY,
     passwordHashQueue: config.PASSWORD_HASH_QUEUE,
+    passwordHashWaitMs: config.PASSWORD_HASH_WAIT_MS,
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,

@@ -6,7 +6,11 @@ import { sendGraphQL, useServer, type GraphQLResponse } from '../test/server';
 const strict = useServer({ limits: { signUpsPerClient: 3 } });
 const behindProxy = useServer({ limits: { signUpsPerClient: 3 }, trustProxy: 'loopback' });
 // One hash at a time and one waiting: a burst of signUps overflows the queue.
-const tinyQueue = useServer({ limits: { passwordHashConcurrency: 1, passwordHashQueue: 1, signUpsPerClient: 100, loginFailuresPerEmailAndClient: 1 } });
+const TINY_QUEUE = { passwordHashConcurrency: 1, passwordHashQueue: 1, passwordHashWaitMs: 5_000 };
+const tinyQueue = useServer({ limits: { ...TINY_QUEUE, signUpsPerClient: 100, loginFailuresPerEmailAndClient: 1 } });
+// One hash at a time, room to wait, but hardly any time to: a machine too slow for its queue.
+const IMPATIENT = { passwordHashConcurrency: 1, passwordHashQueue: 16, passwordHashWaitMs: 1 };
+const impatient = useServer({ limits: { ...IMPATIENT, signUpsPerClient: 100 } });
 
 const SIGN_UP = `mutation ($email: EmailAddress!) { signUp(input: { email: $email, password: "${PASSWORD}" }) { token } }`;
 const UPDATE_VIEWER = `mutation ($input: UpdateViewerInput!) { updateViewer(input: $input) { user { id } } }`;
@@ -53,13 +57,13 @@ describe('signUps per client address', () => {
 
 describe('password hashing', () => {
   /**
-   * Keeps the server's queue (one hash at a time, one waiting: the server runs in this process) full until
-   * `work` is done: each filler queues its next hash in the same tick its last one ends.
+   * Keeps the server's queue (one hash at a time: the server runs in this process) busy with a hash running and
+   * one waiting until `work` is done: each filler queues its next hash in the same tick its last one ends.
    */
-  async function whileQueueIsFull<T>(work: () => Promise<T>): Promise<T> {
+  async function whileQueueIsFull<T>(work: () => Promise<T>, limits = TINY_QUEUE): Promise<T> {
     let done = false;
     const fill = async () => {
-      while (!done) await hashPassword('filler password', { passwordHashConcurrency: 1, passwordHashQueue: 1 });
+      while (!done) await hashPassword('filler password', limits).catch(() => undefined);
     };
     const fillers = [fill(), fill()];
     try {
@@ -89,6 +93,17 @@ describe('password hashing', () => {
     const busy = answers.filter((a) => a.status === 503 && a.answer.errors?.[0]?.extensions.code === 'SERVICE_UNAVAILABLE');
     expect(signedUp.length + busy.length).toBe(12);
     expect(await User.count()).toBe(signedUp.length);
+  });
+
+  it('refuses a signUp that waited for its turn longer than the wait bound, writing nothing', async () => {
+    // Behind a running hash and a waiting one, the signUp waits a whole hash (tens of ms): far past 1 ms.
+    const { status, answer } = await whileQueueIsFull(
+      () => sendGraphQL(impatient.url, { query: SIGN_UP, variables: { email: 'slow@example.com' } }),
+      IMPATIENT,
+    );
+    expect(status).toBe(503);
+    expect(answer.errors![0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1 });
+    expect(await User.count()).toBe(0);
   });
 
   it('gives back a logIn attempt refused for a full queue: it is no failure', async () => {

@@ -7,12 +7,15 @@ import type { Limits } from '../limits';
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 
-type HashingLimits = Pick<Limits, 'passwordHashConcurrency' | 'passwordHashQueue'>;
+type HashingLimits = Pick<Limits, 'passwordHashConcurrency' | 'passwordHashQueue' | 'passwordHashWaitMs'>;
+
+const busy = () => new AppError('SERVICE_UNAVAILABLE', 'the server is busy checking passwords; try again shortly', undefined, { retryAfterSeconds: 1 });
 
 /**
  * scrypt runs on libuv's thread pool (4 threads by default), which file reads, DNS and compression share:
  * a burst of signUps or logIns must not take all of it, nor make everyone wait behind an endless queue.
- * One queue per process for each setting (a test server may set its own).
+ * One queue per process for each setting (a test server may set its own). The queue's length bounds the wait on
+ * a normal machine; the wait bound covers a machine so loaded that even a short queue takes seconds.
  */
 const queues = new Map<string, pLimit.Limit>();
 
@@ -20,10 +23,12 @@ function inTurn<T>(limits: HashingLimits, work: () => Promise<T>): Promise<T> {
   const { passwordHashConcurrency: running, passwordHashQueue: waiting } = limits;
   const setting = `${running}/${waiting}`;
   const queue = queues.get(setting) ?? queues.set(setting, pLimit(running)).get(setting)!;
-  if (queue.activeCount + queue.pendingCount >= running + waiting) {
-    throw new AppError('SERVICE_UNAVAILABLE', 'the server is busy checking passwords; try again shortly', undefined, { retryAfterSeconds: 1 });
-  }
-  return queue(work);
+  if (queue.activeCount + queue.pendingCount >= running + waiting) throw busy();
+  const queuedAt = performance.now();
+  return queue(() => {
+    if (performance.now() - queuedAt > limits.passwordHashWaitMs) throw busy();
+    return work();
+  });
 }
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
