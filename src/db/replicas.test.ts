@@ -16,6 +16,8 @@ import { inTransaction } from './transaction';
 import { sendGraphQL } from '../test/server';
 import { postId } from '../test/ids';
 import { sessionCache } from '../services/session-cache';
+import { activeSubscriptions, subscribe } from '../live/test-clients';
+import { waitFor } from '../test/wait';
 
 /**
  * A second, real PostgreSQL plays the read replica. It does not replicate: both are migrated and each
@@ -166,6 +168,23 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     await sql(primaryUrl, `UPDATE users SET "lastWriteAt" = now() - interval '1 hour' WHERE id = $1`, [user.id]);
     sessionCache.invalidateAll();
     expect((await gql(feed, {}, token)).data!.posts.nodes).toEqual([]);
+  });
+
+  it('delivers live data read from the primary: a replica that has not replayed the post yet drops no event', async () => {
+    const { token } = await aSignedInUser({ name: 'Writer' });
+    const received = subscribe('websocket', running.url, 'subscription { postPublished { title author { name posts(first: 1) { nodes { title } } } } }');
+    try {
+      await waitFor('the subscription', async () => (await activeSubscriptions(running.url)) === 1);
+      // The replica never gets this post: read there, the event would find no row and be lost.
+      const created = await gql(`mutation { createPost(input: { title: "Fresh", published: true }) { post { id } } }`, {}, token);
+      expect(created.errors).toBeUndefined();
+      await waitFor('the event', () => received.data.length + received.errors.length > 0);
+      expect(received.errors).toEqual([]);
+      // The payload's further reads (the author's posts) come from the primary too.
+      expect(received.data).toEqual([{ postPublished: { title: 'Fresh', author: { name: 'Writer', posts: { nodes: [{ title: 'Fresh' }] } } } }]);
+    } finally {
+      received.stop();
+    }
   });
 
   it('reports the primary and the replica pools in /metrics', async () => {

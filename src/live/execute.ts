@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Loaders } from '../loaders';
-import type { Delivery, LiveContext } from './hub';
+import { onThePrimary, type Delivery, type LiveContext } from './hub';
 
 /**
  * Results of one event already worked out, by the loaders of the viewer they were read with (one set per
@@ -31,7 +31,8 @@ export async function startSubscription(args: ExecutionArgs): Promise<Results | 
     if (!byOperation) resultsOfEvent.set(delivery.loaders, (byOperation = new Map<string, Promise<ExecutionResult>>()));
     let result = byOperation.get(operationKey);
     if (!result) {
-      result = Promise.resolve(execute({ ...args, rootValue: delivery, contextValue: { ...base, loaders: delivery.loaders } }));
+      // Payload fields read more rows (a post's author, its other fields' lists): from the primary too.
+      result = Promise.resolve(onThePrimary(() => execute({ ...args, rootValue: delivery, contextValue: { ...base, loaders: delivery.loaders } })));
       byOperation.set(operationKey, result);
     }
     return result;

@@ -4,12 +4,21 @@ import type { Context } from '../context';
 import { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
+import { runInRequest } from '../request-scope';
 import { isPublic, seesChange } from '../services/posts';
 import type { PostEvent } from './announce';
 import { Feed } from './feed';
 import { matchingFilters } from './filters';
 
 export type LiveField = 'postPublished' | 'postChanged' | 'viewerPostsChanged';
+
+/**
+ * Runs `work` reading from the primary: an event announces a commit there, which a replica may not have
+ * replayed yet (read there, the post would be missing and its event lost without a word).
+ */
+export function onThePrimary<T>(work: () => T): T {
+  return runInRequest({ id: 'live', statements: 0, readPrimary: true }, work);
+}
 
 /** What a subscriber receives for one event: the event, and the loaders its payload is read with. */
 export interface Delivery {
@@ -113,7 +122,7 @@ export class Hub {
     if (this.pending >= MAX_PENDING_EVENTS) return this.onGap();
     this.pending += 1;
     this.chain = this.chain
-      .then(() => this.fanOut(event, receivedAt))
+      .then(() => onThePrimary(() => this.fanOut(event, receivedAt)))
       .catch((error: unknown) => {
         // The rows could not be read (the database is away): the subscribers it concerned missed it.
         this.logger.warn({ err: error, event }, 'live: an event could not be delivered');
