@@ -24,10 +24,18 @@ export interface Answer {
   detail?: string;
 }
 
+export interface Acknowledged {
+  title: string;
+  /** Sent: its commit came later. */
+  startedAt: number;
+  /** Answered: its commit came earlier. */
+  endedAt: number;
+}
+
 export interface LoadReport {
   answers: Answer[];
-  /** Titles of the posts whose creation was acknowledged (200, the post in the answer). */
-  acknowledged: string[];
+  /** The posts whose creation was acknowledged (200, the post in the answer), with when their request was sent and answered. */
+  acknowledged: Acknowledged[];
 }
 
 const READ = '{ posts(first: 20) { edges { node { id title author { name } } } } }';
@@ -102,7 +110,7 @@ export async function runLoad(url: string, accounts: Account[], until: Promise<u
               ? (['write', await post(url, WRITE, { input: { title, content: `written by client ${client}`, published: true } }, account.token)] as const)
               : (['read', await post(url, READ, {})] as const);
         const outcome = outcomeOf(answer);
-        if (kind === 'write' && outcome === 'ok') report.acknowledged.push(title);
+        if (kind === 'write' && outcome === 'ok') report.acknowledged.push({ title, startedAt, endedAt: Date.now() });
         const detail = outcome === 'ok' ? undefined : `${answer.status} ${answer.error ?? JSON.stringify(answer.body?.errors?.[0])}`;
         report.answers.push({ kind, outcome, startedAt, endedAt: Date.now(), detail });
         // A client told to retry waits a little, as Retry-After asks.
