@@ -46,6 +46,8 @@ export interface ClusterOptions {
   instances?: number;
   /** Settings every instance gets beside the database URLs. */
   env?: Record<string, string>;
+  /** Runs once the primary and its replica are up, before PgBouncer and the instances connect (ALTER DATABASE … SET). */
+  prepare?: (primary: PostgresNode) => Promise<void>;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -60,6 +62,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stops.push(() => primary.stop());
     const replica = await startReplica(primary, folder);
     stops.push(() => replica.stop());
+    await options.prepare?.(primary);
     const bouncers = {
       primary: await startBouncer(primary, CLUSTER_DATABASE, folder, 'bouncer-primary'),
       replica: await startBouncer(replica, CLUSTER_DATABASE, folder, 'bouncer-replica'),
