@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { startBalancer, type Balancer } from './haproxy';
 import { startInstance, type Instance } from './instances';
 import { startBouncer, type Bouncer } from './pgbouncer';
@@ -80,7 +81,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const instances: Instance[] = [];
     // One at a time: the first applies the migrations, the others find them applied.
     for (let i = 0; i < (options.instances ?? 3); i += 1) {
-      const instance = await startInstance(env);
+      const instance = await startInstance(env, path.join(folder, `instance-${i + 1}.pid`));
       instances.push(instance);
       stops.push(() => instance.stop());
     }
