@@ -78,12 +78,18 @@ async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, s
   })();
   const [report] = await Promise.all([runLoad(cluster.url, accounts, chaos), chaos]);
   await waitFor('the replica to catch up', async () => (await replayLagBytes(cluster.primary)) === 0, 30_000);
-  // The last acknowledged posts reach the subscribers that go on (or the check below says which did not).
-  await waitFor('the live events to arrive', () => checkDeliveries(subscribers, report.acknowledged).missedByUninterrupted.length === 0, 30_000).catch(
+  // The last acknowledged posts reach the subscribers that go on (or the check below says which did not). A
+  // bound, not a measurement: under this load on two cores, live delivery ran seconds behind the writes.
+  await waitFor('the live events to arrive', () => checkDeliveries(subscribers, report.acknowledged).missedByUninterrupted.length === 0, 90_000).catch(
     () => undefined,
   );
   const deliveries = checkDeliveries(subscribers, report.acknowledged);
-  const live = { ...subscriberFigures(subscribers), onKilledInstance, ...deliveries, missedByUninterrupted: deliveries.missedByUninterrupted.length };
+  const live = {
+    ...subscriberFigures(subscribers, report.acknowledged),
+    onKilledInstance,
+    ...deliveries,
+    missedByUninterrupted: deliveries.missedByUninterrupted.length,
+  };
   const killedAt = events.start! + events.killed!;
   expect(Math.max(...report.answers.map((answer) => answer.endedAt)) - events.start!).toBeGreaterThanOrEqual(30_000);
 

@@ -22,6 +22,8 @@ export interface Run {
   /** How it ended: `closed <code>`, `error <code>`, `complete`; undefined while it goes on. */
   end?: string;
   titles: string[];
+  /** When each of `titles` arrived. */
+  arrivals: number[];
 }
 
 export interface Subscriber {
@@ -64,13 +66,13 @@ export function holdSubscriber(url: string): Subscriber {
         socketClosed = false;
         subscriber.reconnects += 1;
         // graphql-ws sends the subscription again on the new socket, right after this.
-        if (current()?.end !== undefined) subscriber.runs.push({ startedAt: Date.now(), titles: [] });
+        if (current()?.end !== undefined) subscriber.runs.push({ startedAt: Date.now(), titles: [], arrivals: [] });
       },
     },
   });
   let unsubscribe = () => {};
   const subscribe = () => {
-    subscriber.runs.push({ startedAt: Date.now(), titles: [] });
+    subscriber.runs.push({ startedAt: Date.now(), titles: [], arrivals: [] });
     unsubscribe = client.subscribe<{ postPublished: { title: string } }>(
       { query: PUBLISHED },
       {
@@ -80,6 +82,7 @@ export function holdSubscriber(url: string): Subscriber {
           if (result.errors) return void subscriber.payloadErrors.push(JSON.stringify(result.errors[0]));
           run.firstAt ??= Date.now();
           run.titles.push(result.data!.postPublished.title);
+          run.arrivals.push(Date.now());
         },
         error: (error: unknown) => {
           const code = Array.isArray(error) ? (error[0] as { extensions?: { code?: string } })?.extensions?.code : (error as { code?: number })?.code;
@@ -143,8 +146,19 @@ export function checkDeliveries(subscribers: readonly Subscriber[], acknowledged
   return check;
 }
 
+/** Milliseconds from a post's acknowledgement to its arrival at a subscriber (negative: it arrived first), by percentile. */
+function arrivalDelays(runs: readonly Run[], acknowledged: readonly Acknowledged[]) {
+  const answeredAt = new Map(acknowledged.map((post) => [post.title, post.endedAt]));
+  const delays = runs
+    .flatMap((run) => run.titles.map((title, i) => run.arrivals[i]! - (answeredAt.get(title) ?? Number.NaN)))
+    .filter((delay) => !Number.isNaN(delay))
+    .sort((a, b) => a - b);
+  const at = (share: number) => delays[Math.min(delays.length - 1, Math.floor(share * delays.length))];
+  return { p50: at(0.5), p95: at(0.95), max: delays.at(-1) };
+}
+
 /** Figures for the test's report. */
-export function subscriberFigures(subscribers: readonly Subscriber[]) {
+export function subscriberFigures(subscribers: readonly Subscriber[], acknowledged: readonly Acknowledged[]) {
   const runs = subscribers.flatMap((subscriber) => subscriber.runs);
   const ends: Record<string, number> = {};
   for (const run of runs) if (run.end) ends[run.end] = (ends[run.end] ?? 0) + 1;
@@ -155,5 +169,6 @@ export function subscriberFigures(subscribers: readonly Subscriber[]) {
     payloadErrors: subscribers.flatMap((subscriber) => subscriber.payloadErrors),
     interruptedSubscribers: subscribers.filter((subscriber) => subscriber.runs.length > 1).length,
     runsEndedBy: ends,
+    msFromAcknowledgementToArrival: arrivalDelays(runs, acknowledged),
   };
 }
