@@ -38,7 +38,7 @@ test('mixed load and live subscribers through the balancer survive an instance k
   } finally {
     await Promise.all(subscribers.map((subscriber) => subscriber.stop()));
   }
-}, 180_000);
+}, 300_000);
 
 async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, subscribers: Subscriber[]) {
   for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(holdSubscriber(cluster.url));
@@ -78,10 +78,14 @@ async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, s
   })();
   const [report] = await Promise.all([runLoad(cluster.url, accounts, chaos), chaos]);
   await waitFor('the replica to catch up', async () => (await replayLagBytes(cluster.primary)) === 0, 30_000);
-  // The last acknowledged posts reach the subscribers that go on (or the check below says which did not). A
-  // bound, not a measurement: under this load on two cores, live delivery ran seconds behind the writes.
-  await waitFor('the live events to arrive', () => checkDeliveries(subscribers, report.acknowledged).missedByUninterrupted.length === 0, 90_000).catch(
-    () => undefined,
+  // The last acknowledged posts reach the subscribers that go on (or the check below says which did not): until
+  // none is missing, or nothing has arrived for a while. Bounds, not measurements: under this load on two
+  // cores, live delivery ran up to half a minute behind the writes.
+  const lastArrival = () => Math.max(...subscribers.flatMap((subscriber) => subscriber.runs.map((run) => run.arrivals.at(-1) ?? 0)));
+  await waitFor(
+    'the live events to arrive',
+    () => checkDeliveries(subscribers, report.acknowledged).missedByUninterrupted.length === 0 || Date.now() - lastArrival() > 10_000,
+    120_000,
   );
   const deliveries = checkDeliveries(subscribers, report.acknowledged);
   const live = {
@@ -89,6 +93,10 @@ async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, s
     onKilledInstance,
     ...deliveries,
     missedByUninterrupted: deliveries.missedByUninterrupted.length,
+    // When the missed posts were acknowledged (ms since the load started): which fault they go with.
+    missedAcknowledgedBetween: msRange(
+      report.acknowledged.filter(({ title }) => deliveries.missedByUninterrupted.includes(title)).map((post) => post.endedAt - events.start!),
+    ),
   };
   const killedAt = events.start! + events.killed!;
   expect(Math.max(...report.answers.map((answer) => answer.endedAt)) - events.start!).toBeGreaterThanOrEqual(30_000);
@@ -141,6 +149,9 @@ async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, s
   const delivered = subscribers.flatMap((subscriber) => subscriber.runs.flatMap((run) => run.titles)).filter((title) => title.startsWith('load '));
   expect(delivered.filter((title) => !stored.has(title))).toEqual([]);
 }
+
+/** The least and the greatest of `values` (empty when there are none). */
+const msRange = (values: number[]) => (values.length ? [Math.min(...values), Math.max(...values)] : []);
 
 /** One GraphQL request straight to an instance (not through the balancer): which instance answers is chosen. */
 async function ask(port: number, query: string, variables: object = {}, token?: string) {
