@@ -70,7 +70,17 @@ async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, s
     at('replicaPaused');
     await sleep(3_000);
     lag.push(await replayLagBytes(cluster.primary));
-    metricsWhilePaused.push(await (await fetch(`http://127.0.0.1:${cluster.instances[1]!.port}/metrics`)).text());
+    // Paused until an instance has seen the lag pass the bound (its probe runs each second, later under load).
+    await waitFor(
+      'an instance to take the lagging replica out of the rotation',
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${cluster.instances[1]!.port}/metrics`)).text();
+        metricsWhilePaused[0] = text;
+        return /^db_replicas_in_rotation(?:\{[^}]*\})? 0$/m.test(text);
+      },
+      30_000,
+    );
+    at('replicaOutOfRotation');
     await cluster.replica.query('SELECT pg_wal_replay_resume()');
     at('replicaResumed');
     await restarted;
