@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LOAD_SETTINGS, startCluster, type Cluster } from './test/cluster';
 import { runLoad, signUpAccounts, tally, troubleBySecond, type Answer } from './test/cluster/load';
 import { CLUSTER_DATABASE, replayLagBytes } from './test/cluster/postgres';
+import { checkDeliveries, holdSubscriber, subscriberFigures, type Subscriber } from './test/cluster/subscribers';
+import { activeSubscriptions } from './live/test-clients';
 import { waitFor } from './test/wait';
 
 /**
@@ -12,6 +14,8 @@ import { waitFor } from './test/wait';
  */
 
 const CLIENTS = 64;
+// Live subscribers held through the balancer meanwhile (round robin: as many on each instance).
+const SUBSCRIBERS = 12;
 // Load goes on this long after the last fault is over (the whole load lasts over 30 s).
 const TAIL_MS = 12_000;
 
@@ -26,8 +30,26 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-test('mixed load through the balancer survives an instance killed, PgBouncer restarted and a lagging replica', async () => {
+test('mixed load and live subscribers through the balancer survive an instance killed, PgBouncer restarted and a lagging replica', async () => {
   const accounts = await signUpAccounts(cluster.url, CLIENTS, 'load');
+  const subscribers: Subscriber[] = [];
+  try {
+    await mixedLoad(accounts, subscribers);
+  } finally {
+    await Promise.all(subscribers.map((subscriber) => subscriber.stop()));
+  }
+}, 300_000);
+
+async function mixedLoad(accounts: Awaited<ReturnType<typeof signUpAccounts>>, subscribers: Subscriber[]) {
+  for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(holdSubscriber(cluster.url));
+  const instanceUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
+  await waitFor('every subscription to be held', async () => {
+    const counts = await Promise.all(cluster.instances.map((instance) => activeSubscriptions(instanceUrl(instance.port))));
+    return counts.reduce((sum, count) => sum + count, 0) === SUBSCRIBERS;
+  });
+  const onKilledInstance = await activeSubscriptions(instanceUrl(cluster.instances[0]!.port));
+  // Spread over the instances, the killed one included.
+  expect(onKilledInstance).toBeGreaterThan(0);
   const events: Record<string, number> = { start: Date.now() };
   const lag: number[] = [];
   const metricsWhilePaused: string[] = [];
@@ -48,7 +70,17 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
     at('replicaPaused');
     await sleep(3_000);
     lag.push(await replayLagBytes(cluster.primary));
-    metricsWhilePaused.push(await (await fetch(`http://127.0.0.1:${cluster.instances[1]!.port}/metrics`)).text());
+    // Paused until an instance has seen the lag pass the bound (its probe runs each second, later under load).
+    await waitFor(
+      'an instance to take the lagging replica out of the rotation',
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${cluster.instances[1]!.port}/metrics`)).text();
+        metricsWhilePaused[0] = text;
+        return /^db_replicas_in_rotation(?:\{[^}]*\})? 0$/m.test(text);
+      },
+      30_000,
+    );
+    at('replicaOutOfRotation');
     await cluster.replica.query('SELECT pg_wal_replay_resume()');
     at('replicaResumed');
     await restarted;
@@ -56,6 +88,26 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
   })();
   const [report] = await Promise.all([runLoad(cluster.url, accounts, chaos), chaos]);
   await waitFor('the replica to catch up', async () => (await replayLagBytes(cluster.primary)) === 0, 30_000);
+  // The last acknowledged posts reach the subscribers that go on (or the check below says which did not): until
+  // none is missing, or nothing has arrived for a while. Bounds, not measurements: under this load on two
+  // cores, live delivery ran up to half a minute behind the writes.
+  const lastArrival = () => Math.max(...subscribers.flatMap((subscriber) => subscriber.runs.map((run) => run.arrivals.at(-1) ?? 0)));
+  await waitFor(
+    'the live events to arrive',
+    () => checkDeliveries(subscribers, report.acknowledged).missedByUninterrupted.length === 0 || Date.now() - lastArrival() > 10_000,
+    120_000,
+  );
+  const deliveries = checkDeliveries(subscribers, report.acknowledged);
+  const live = {
+    ...subscriberFigures(subscribers, report.acknowledged),
+    onKilledInstance,
+    ...deliveries,
+    missedByUninterrupted: deliveries.missedByUninterrupted.length,
+    // When the missed posts were acknowledged (ms since the load started): which fault they go with.
+    missedAcknowledgedBetween: msRange(
+      report.acknowledged.filter(({ title }) => deliveries.missedByUninterrupted.includes(title)).map((post) => post.endedAt - events.start!),
+    ),
+  };
   const killedAt = events.start! + events.killed!;
   expect(Math.max(...report.answers.map((answer) => answer.endedAt)) - events.start!).toBeGreaterThanOrEqual(30_000);
 
@@ -64,7 +116,7 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
   const cut = byOutcome('cut');
   const failoverGap = cut.map((answer) => ({ kind: answer.kind, startedMsBeforeKill: killedAt - answer.startedAt, detail: answer.detail }));
   console.log(
-    JSON.stringify({ counts, events, troubleBySecond: troubleBySecond(report.answers, events.start!), lagBytesWhilePaused: lag, failoverGap }, null, 1),
+    JSON.stringify({ counts, events, troubleBySecond: troubleBySecond(report.answers, events.start!), lagBytesWhilePaused: lag, failoverGap, live }, null, 1),
   );
 
   expect(byOutcome('failed').map((answer) => `${answer.kind}: ${answer.detail}`)).toEqual([]);
@@ -88,10 +140,28 @@ test('mixed load through the balancer survives an instance killed, PgBouncer res
   );
   const stored = new Map(rows.map((row) => [row.title, row]));
   expect(stored.size).toBe(rows.length);
-  const missing = report.acknowledged.filter((title) => !stored.has(title));
+  const missing = report.acknowledged.filter(({ title }) => !stored.has(title));
   expect(missing).toEqual([]);
   for (const row of rows) expect(row).toMatchObject({ content: expect.stringMatching(/^written by client \d+$/), published: true });
-}, 180_000);
+
+  // Live: a subscription that went on got every post acknowledged after its first event, once; one that may
+  // have missed events was told (its socket closed, or it ended with an error), never left silent.
+  expect(deliveries.missedByUninterrupted).toEqual([]);
+  expect(deliveries.repeatedInRun).toEqual([]);
+  expect(deliveries.silentLastRuns).toBe(0);
+  expect(live.payloadErrors).toEqual([]);
+  for (const end of Object.keys(live.runsEndedBy)) expect(end).toMatch(/^(closed \d+|error (EVENTS_MISSED|SERVICE_UNAVAILABLE))$/);
+  // The killed instance's subscribers had their sockets closed, and reconnected (to the instances left).
+  const closed = subscribers.filter((subscriber) => subscriber.runs.some((run) => run.end?.startsWith('closed')));
+  expect(closed.length).toBeGreaterThanOrEqual(onKilledInstance);
+  for (const subscriber of closed) expect(subscriber.reconnects).toBeGreaterThan(0);
+  // Nothing arrives that was not stored.
+  const delivered = subscribers.flatMap((subscriber) => subscriber.runs.flatMap((run) => run.titles)).filter((title) => title.startsWith('load '));
+  expect(delivered.filter((title) => !stored.has(title))).toEqual([]);
+}
+
+/** The least and the greatest of `values` (empty when there are none). */
+const msRange = (values: number[]) => (values.length ? [Math.min(...values), Math.max(...values)] : []);
 
 /** One GraphQL request straight to an instance (not through the balancer): which instance answers is chosen. */
 async function ask(port: number, query: string, variables: object = {}, token?: string) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { startBalancer, type Balancer } from './haproxy';
 import { startInstance, type Instance } from './instances';
 import { startBouncer, type Bouncer } from './pgbouncer';
@@ -46,6 +47,8 @@ export interface ClusterOptions {
   instances?: number;
   /** Settings every instance gets beside the database URLs. */
   env?: Record<string, string>;
+  /** Runs once the primary and its replica are up, before PgBouncer and the instances connect (ALTER DATABASE … SET). */
+  prepare?: (primary: PostgresNode) => Promise<void>;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -60,6 +63,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stops.push(() => primary.stop());
     const replica = await startReplica(primary, folder);
     stops.push(() => replica.stop());
+    await options.prepare?.(primary);
     const bouncers = {
       primary: await startBouncer(primary, CLUSTER_DATABASE, folder, 'bouncer-primary'),
       replica: await startBouncer(replica, CLUSTER_DATABASE, folder, 'bouncer-replica'),
@@ -77,7 +81,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const instances: Instance[] = [];
     // One at a time: the first applies the migrations, the others find them applied.
     for (let i = 0; i < (options.instances ?? 3); i += 1) {
-      const instance = await startInstance(env);
+      const instance = await startInstance(env, path.join(folder, `instance-${i + 1}.pid`));
       instances.push(instance);
       stops.push(() => instance.stop());
     }

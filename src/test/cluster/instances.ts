@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../config';
 import { freePort } from '../../db/embedded-postgres';
-import { endProcess } from './run';
+import { endProcess, pidIn } from './run';
 import { spawnProcess, type Spawned } from '../spawn';
 import { waitFor } from '../wait';
 
@@ -32,7 +33,7 @@ async function ready(port: number): Promise<void> {
 const START_ATTEMPTS = 5;
 
 /** Starts an API instance with `env` (its database URLs and settings); resolves once it listens. */
-export async function startInstance(env: Record<string, string>): Promise<Instance> {
+export async function startInstance(env: Record<string, string>, pidFile?: string): Promise<Instance> {
   const port = await freePort();
   let spawned: Spawned | undefined;
   const attempt = async () => {
@@ -43,6 +44,12 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
       LOG_LEVEL: 'info',
       ...env,
     });
+    // Where the cluster's reaper finds it (src/test/cluster/reaper.ts), for as long as it runs.
+    const { pid } = spawned.child;
+    if (pidFile && pid !== undefined) {
+      fs.writeFileSync(pidFile, `${pid}\n`);
+      void spawned.exit.then(() => pidIn(pidFile) === pid && fs.rmSync(pidFile, { force: true }));
+    }
     try {
       await Promise.race([
         ready(port),

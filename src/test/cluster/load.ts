@@ -24,10 +24,18 @@ export interface Answer {
   detail?: string;
 }
 
+export interface Acknowledged {
+  title: string;
+  /** Sent: its commit came later. */
+  startedAt: number;
+  /** Answered: its commit came earlier. */
+  endedAt: number;
+}
+
 export interface LoadReport {
   answers: Answer[];
-  /** Titles of the posts whose creation was acknowledged (200, the post in the answer). */
-  acknowledged: string[];
+  /** The posts whose creation was acknowledged (200, the post in the answer), with when their request was sent and answered. */
+  acknowledged: Acknowledged[];
 }
 
 const READ = '{ posts(first: 20) { edges { node { id title author { name } } } } }';
@@ -35,13 +43,13 @@ const WRITE = 'mutation Write($input: CreatePostInput!) { createPost(input: $inp
 const SIGN_IN = 'mutation SignIn($input: LogInInput!) { logIn(input: $input) { token } }';
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
 
-interface GraphQLAnswer {
+export interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
 /** Posts one GraphQL request; the status and parsed body, or the network error's name. */
-async function post(url: string, query: string, variables: object, token?: string): Promise<{ status: number; body?: GraphQLAnswer; error?: string }> {
+export async function send(url: string, query: string, variables: object, token?: string): Promise<{ status: number; body?: GraphQLAnswer; error?: string }> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -61,7 +69,7 @@ async function post(url: string, query: string, variables: object, token?: strin
   }
 }
 
-function outcomeOf(answer: Awaited<ReturnType<typeof post>>): Outcome {
+function outcomeOf(answer: Awaited<ReturnType<typeof send>>): Outcome {
   const codes = answer.body?.errors?.map((error) => error.extensions?.code) ?? [];
   if (answer.status === 200 && answer.body?.data && codes.length === 0) return 'ok';
   if (answer.status === 503 && codes.length > 0 && codes.every((code) => code === 'SERVICE_UNAVAILABLE' || code === 'TIMEOUT')) return 'retryable';
@@ -74,7 +82,7 @@ export async function signUpAccounts(url: string, count: number, label: string):
   const accounts: Account[] = [];
   for (let i = 0; i < count; i += 1) {
     const account = { email: `${label}-${i}@example.com`, password: `password-${label}-${i}` };
-    const answer = await post(url, SIGN_UP, { input: { ...account, name: `${label} ${i}` } });
+    const answer = await send(url, SIGN_UP, { input: { ...account, name: `${label} ${i}` } });
     const token = (answer.body?.data?.signUp as { token?: string } | undefined)?.token;
     if (!token) throw new Error(`sign-up failed: ${answer.status} ${JSON.stringify(answer.body ?? answer.error)}`);
     accounts.push({ ...account, token });
@@ -97,12 +105,12 @@ export async function runLoad(url: string, accounts: Account[], until: Promise<u
         const title = `load ${client}-${n}`;
         const [kind, answer] =
           n % 25 === 24
-            ? (['signIn', await post(url, SIGN_IN, { input: { email: account.email, password: account.password } })] as const)
+            ? (['signIn', await send(url, SIGN_IN, { input: { email: account.email, password: account.password } })] as const)
             : n % 4 === 3
-              ? (['write', await post(url, WRITE, { input: { title, content: `written by client ${client}`, published: true } }, account.token)] as const)
-              : (['read', await post(url, READ, {})] as const);
+              ? (['write', await send(url, WRITE, { input: { title, content: `written by client ${client}`, published: true } }, account.token)] as const)
+              : (['read', await send(url, READ, {})] as const);
         const outcome = outcomeOf(answer);
-        if (kind === 'write' && outcome === 'ok') report.acknowledged.push(title);
+        if (kind === 'write' && outcome === 'ok') report.acknowledged.push({ title, startedAt, endedAt: Date.now() });
         const detail = outcome === 'ok' ? undefined : `${answer.status} ${answer.error ?? JSON.stringify(answer.body?.errors?.[0])}`;
         report.answers.push({ kind, outcome, startedAt, endedAt: Date.now(), detail });
         // A client told to retry waits a little, as Retry-After asks.

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { allowTraversal } from '../../db/embedded-postgres';
+import { reapWhenGone } from './reaper';
 
 const exec = promisify(execFile);
 
@@ -24,7 +25,10 @@ export async function runEngine(command: string, args: string[]): Promise<string
   }
 }
 
-/** A temporary folder the engines' user owns (and may reach): every engine of a cluster keeps its files there. */
+/**
+ * A temporary folder the engines' user owns (and may reach): every engine of a cluster keeps its files there,
+ * and its pid file. Watched over: should this process end before removing it, its engines are ended too.
+ */
 export function engineFolder(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `content-api-${label}-`));
   if (asRoot) {
@@ -32,6 +36,7 @@ export function engineFolder(label: string): string {
     fs.chmodSync(dir, 0o755);
     fs.chownSync(dir, uidOf(ENGINE_USER), uidOf(ENGINE_USER, 'group'));
   }
+  reapWhenGone(dir);
   return dir;
 }
 
