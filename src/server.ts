@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ReplicaLag } from './db/replica-lag';
@@ -9,7 +13,7 @@ import { buildContext, type Context } from './context';
 import type { IdentityProviders } from './identity';
 import { explorerAssets, prefersHtml, sendExplorerPage } from './explorer';
 import { compiledExecution } from './graphql/executor';
-import { faultStatusPlugin } from './graphql/fault-status';
+import { faultStatusHooks } from './graphql/fault-status';
 import { formatError, toContextError } from './graphql/format-error';
 import { resolvers } from './graphql/resolvers';
 import { executableSchema, type Resolvers } from './graphql/schema';
@@ -17,9 +21,10 @@ import { healthRoutes } from './health';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
 import { requestIdOf } from './observe/request-id';
-import { inRequestScope, tracePlugin, traceRequests } from './observe/requests';
-import { costLimitPlugin } from './graphql/cost';
-import { answerSizePlugin } from './graphql/answer-size';
+import { inRequestScope, traceHooks, tracePlugin, traceRequests } from './observe/requests';
+import { costLimitHooks } from './graphql/cost';
+import { answerSizeHooks } from './graphql/answer-size';
+import { requestHooksPlugin } from './graphql/request-hooks';
 import { documentStore, refuseLongDocument } from './graphql/documents';
 import { admissionRules, refuseSubscriptionDocument, refuseSubscriptionOverHttp } from './graphql/admission';
 import type { FormatError } from './live/execute';
@@ -41,7 +46,7 @@ import { apolloHandler } from './http/graphql';
 import { limitJsonNesting, refuseCrossSitePost, refuseMethod, requireUtf8 } from './http/guards';
 import { registerCors } from './http/cors';
 import { listeningOn, urlOf } from './http/listening';
-import { cacheControlPlugin, DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
+import { cacheControlHooks, DEFAULT_GET_CACHE_MAX_AGE_SECONDS } from './http/cache-control';
 import { type AllowedOrigins, defaultOrigins, isAllowedOrigin } from './http/origins';
 
 export interface ServerDeps {
@@ -156,15 +161,21 @@ export async function createServer(deps: ServerDeps) {
     plugins: [
       // Apollo's landing pages load their code from a CDN; browsers get the explorer, served from here, instead.
       ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin(limits.maxCost),
-      refuseSubscriptionOverHttp,
-      answerSizePlugin, // an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
       // Apollo's cache control works from hints no type sets, at the cost of a hook on every field of every
-      // answer: Cache-Control is set once per answer instead.
+      // answer: Cache-Control is set once per answer instead (cacheControlHooks).
       ApolloServerPluginCacheControlDisabled(),
-      cacheControlPlugin(deps.getCacheMaxAgeSeconds ?? DEFAULT_GET_CACHE_MAX_AGE_SECONDS),
+      // Traces for Apollo Federation gateways: this schema is no subgraph, yet the plugin would be called on every request.
+      ApolloServerPluginInlineTraceDisabled(),
       tracePlugin,
-      faultStatusPlugin,
+      // The server's own hooks, in one plugin (src/graphql/request-hooks.ts), in this order at each stage.
+      requestHooksPlugin<Context>([
+        costLimitHooks(limits.maxCost),
+        refuseSubscriptionOverHttp,
+        answerSizeHooks, // an answer refused for its size goes out as data null (src/graphql/answer-size.ts)
+        cacheControlHooks(deps.getCacheMaxAgeSeconds ?? DEFAULT_GET_CACHE_MAX_AGE_SECONDS),
+        traceHooks, // after answerSizeHooks: a refused answer's errors are counted as sent
+        faultStatusHooks,
+      ]),
     ],
   });
   await apollo.start();

@@ -12,7 +12,14 @@ describe('the floors', () => {
     const authors = [await aUser({ name: 'Ann' }), await aUser({ name: null })];
     const posts = [];
     for (let i = 0; i < 30; i += 1)
-      posts.push(await aPublishedPost(authors[i % 2]!, { title: `Postgres notes ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+      posts.push(
+        await aPublishedPost(authors[i % 2]!, {
+          title: `Postgres notes ${i}`,
+          // Some rank higher in the full-text search than others, and most tie (broken by id).
+          content: i % 3 === 0 ? 'more on postgres' : 'other notes',
+          createdAt: new Date(Date.UTC(2026, 0, 1 + i)),
+        }),
+      );
     let statements = 0;
     const floor = await startFloor(testDatabaseUrl(), 2, () => (statements += 1));
     try {

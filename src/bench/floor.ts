@@ -32,6 +32,12 @@ const POST_BY_ID = `SELECT p.id, p.title, p.content, p."createdAt", p."authorId"
 const FEED = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId" WHERE ${VISIBLE} ${NEWEST_FIRST} LIMIT 50`;
 const SEARCH = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId"
   WHERE p.title ILIKE $1 AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 20`;
+// Ranked as the server ranks (ts_rank negated, then id), so ties come in the same order; the authors are
+// joined to the 50 kept, not to every match.
+const FULL_TEXT = `SELECT p.id, p.title, u.name FROM (
+    SELECT p.id, p.title, p."authorId", (-ts_rank(p.search, q)::float8) AS relevance FROM posts p, websearch_to_tsquery('english', $1) AS q
+    WHERE p.search @@ q AND ${VISIBLE} ORDER BY relevance, p.id LIMIT 50) AS p
+  JOIN users u ON u.id = p."authorId" ORDER BY p.relevance, p.id`;
 // The users page, each user's ten newest published posts and their count, through LATERAL joins. A
 // post's author is the user it is listed under, so no join is needed for it.
 const NESTED = `
@@ -62,6 +68,10 @@ export const FLOORS: Partial<Record<OperationKey, Floor>> = {
   search: async (run, { text }) => {
     const pattern = `%${String(text).replace(/[\\%_]/g, '\\$&')}%`;
     return { posts: { nodes: (await run<PostRow>(SEARCH, [pattern])).rows.map(listed) } };
+  },
+  fullText: async (run, { text }) => {
+    const rows = (await run<PostRow>(FULL_TEXT, [text])).rows;
+    return { posts: { nodes: rows.map((row) => ({ id: globalId('Post', row.id), title: row.title, author: { name: row.name } })) } };
   },
   nested: async (run) => {
     const users = new Map<number, { name: string | null; posts: { totalCount: number; nodes: object[] } }>();

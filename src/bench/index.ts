@@ -15,14 +15,14 @@ import { OPERATIONS, type OperationKey } from './operations';
 import { parentOf } from './cpu';
 import { FLOORS } from './floor';
 import { markdown, otherSizeRun, verdict, writeReport, type MemoryRun } from './report';
-import { randomNumbers, SEARCH_WORD, seedBenchmarkData } from './seed';
+import { randomNumbers, SEARCH_BOX_TEXT, SEARCH_WORD, seedBenchmarkData } from './seed';
 import { startTarget, type Target } from './targets';
 import type { TargetName } from './serve';
 import { globalId } from '../ids';
 import { benchLive, type LiveRun } from './live';
 
 const USAGE = `npm run bench -- [--seconds 10] [--warm-up-seconds 3] [--connections 1,16,64] [--memory-seconds 60] [--users 10000] [--posts 200000]
-  [--operations typename,postById,feed,nested,search,createPost] [--targets server,naive,floor]
+  [--operations typename,postById,feed,nested,search,fullText,createPost] [--targets server,naive,floor]
   [--profile DIR (a CPU profile of each target, for Chrome DevTools)]
   [--live 1,1000,5000 (subscriber counts of the live-data part; 0 skips it)] [--live-instances 1,2] [--live-posts-per-second 5]`;
 const DEFAULT_SIZE = { users: 10_000, posts: 200_000 };
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     feed: { operation: 'feed', body: body('feed') },
     nested: { operation: 'nested', body: body('nested') },
     search: { operation: 'search', body: body('search', () => ({ text: SEARCH_WORD })) },
+    fullText: { operation: 'fullText', body: body('fullText', () => ({ text: SEARCH_BOX_TEXT })) },
     createPost: { operation: 'createPost', token, body: body('createPost', () => ({ input: { title: `Benchmark ${random()}`, published: true } })) },
   };
 

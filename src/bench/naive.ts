@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { col, fn, Op, type Order, type WhereOptions } from 'sequelize';
 import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { resolvers } from '../graphql/resolvers';
@@ -30,10 +30,19 @@ export const naiveResolvers: Resolvers = {
   ...resolvers,
   Query: {
     post: (_, { id }) => Post.findOne({ where: { id: rowIdOf(id, 'Post') ?? 0, published: true } }),
-    posts: async (_, { first, where }) => {
+    posts: async (_, { first, where, search }) => {
       const filter: WhereOptions = where?.title?.contains ? { title: { [Op.iLike]: `%${where.title.contains}%` } } : {};
-      return connection(await Post.findAll({ where: { published: true, ...filter }, order: newestFirst, limit: first ?? undefined }), () =>
-        Post.count({ where: { published: true, ...filter } }),
+      // A search box's text, most relevant first (ties by id), as the full-text operation asks.
+      const query = search == null ? null : fn('websearch_to_tsquery', 'english', search);
+      const matching: WhereOptions = query ? { search: { [Op.match]: query } } : {};
+      const order: Order = query
+        ? [
+            [fn('ts_rank', col('search'), query), 'DESC'],
+            ['id', 'ASC'],
+          ]
+        : newestFirst;
+      return connection(await Post.findAll({ where: { published: true, ...filter, ...matching }, order, limit: first ?? undefined }), () =>
+        Post.count({ where: { published: true, ...filter, ...matching } }),
       );
     },
     users: async (_, { first }) => connection(await User.findAll({ order: [['id', 'ASC']], limit: first ?? undefined }), () => User.count()),

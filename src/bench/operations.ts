@@ -46,6 +46,13 @@ export const OPERATIONS = {
     signedIn: false,
     budget: 1, // the page with its authors
   },
+  fullText: {
+    name: 'posts(search:) by relevance, first 50, with author',
+    query: `query FullText($text: String!) {
+      posts(search: $text, first: 50, orderBy: [{ field: RELEVANCE }]) { nodes { id title author { name } } } }`,
+    signedIn: false,
+    budget: 1, // the page, ranked, with its authors
+  },
   createPost: {
     name: 'createPost (signed in)',
     query: `mutation CreatePost($input: CreatePostInput!) { createPost(input: $input) { post { id title version } } }`,

@@ -32,6 +32,8 @@ const WORDS = [
   'guide',
 ];
 export const SEARCH_WORD = 'Postgres';
+/** What the full-text operation types into the search box. */
+export const SEARCH_BOX_TEXT = 'postgres cursor';
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every machine seeds the same data set. */
 export function randomNumbers(seed: number): () => number {

@@ -23,6 +23,7 @@ export const TARGETS: readonly Target[] = [
   { operation: 'nested', against: 'floor', min: 0.7 },
   { operation: 'feed', against: 'floor', min: 0.45 },
   { operation: 'search', against: 'floor', min: 0.45 },
+  { operation: 'fullText', against: 'floor', min: 0.45 },
   { operation: 'postById', against: 'floor', min: 0.45 },
   { operation: 'typename', against: 'floor', min: 0.2 },
   { operation: 'postById', against: 'naive', min: 1.5 },

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHooks } from './request-hooks';
 import {
   getOperationAST,
   GraphQLError,
@@ -88,12 +88,10 @@ const subscriptionOverHttp = () =>
     extensions: { code: 'BAD_REQUEST', transports: ['graphql-transport-ws', 'graphql-sse'], http: { status: 400 } },
   });
 
-export const refuseSubscriptionOverHttp: ApolloServerPlugin = {
-  requestDidStart: async () => ({
-    didResolveOperation: async ({ operation }) => {
-      if (operation?.operation === OperationTypeNode.SUBSCRIPTION) throw subscriptionOverHttp();
-    },
-  }),
+export const refuseSubscriptionOverHttp: RequestHooks = {
+  didResolveOperation({ operation }) {
+    if (operation?.operation === OperationTypeNode.SUBSCRIPTION) throw subscriptionOverHttp();
+  },
 };
 
 /**

@@ -1,5 +1,5 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { ErrorCode } from '../errors';
+import type { RequestHooks } from './request-hooks';
 
 const TOO_LARGE: ErrorCode = 'RESPONSE_TOO_LARGE';
 
@@ -8,16 +8,12 @@ const TOO_LARGE: ErrorCode = 'RESPONSE_TOO_LARGE';
  * and one error, HTTP 400 like the cost limit's, instead of the part of it that was built and an error
  * for every field that was refused on the way.
  */
-export const answerSizePlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single') return;
-        const refusal = response.body.singleResult.errors?.find((error) => error.extensions?.code === TOO_LARGE);
-        if (!refusal) return;
-        response.body.singleResult = { data: null, errors: [refusal] };
-        response.http.status = 400;
-      },
-    };
+export const answerSizeHooks: RequestHooks = {
+  willSendResponse({ response }) {
+    if (response.body.kind !== 'single') return;
+    const refusal = response.body.singleResult.errors?.find((error) => error.extensions?.code === TOO_LARGE);
+    if (!refusal) return;
+    response.body.singleResult = { data: null, errors: [refusal] };
+    response.http.status = 400;
   },
 };

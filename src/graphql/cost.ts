@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   getNamedType,
@@ -18,6 +17,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lists/page';
 import { MAX_NODES } from '../services/nodes';
 import { LIMIT_CODES } from './limits';
+import type { RequestHooks } from './request-hooks';
 
 type Variables = Readonly<Record<string, unknown>> | undefined;
 
@@ -112,17 +112,15 @@ export function costRefusal(
 }
 
 /**
- * Refuses an operation whose cost passes `maxCost` before it runs. A plugin rather than a validation
+ * Refuses an operation whose cost passes `maxCost` before it runs. A request hook rather than a validation
  * rule, because the cost depends on the variables, and Apollo validates a document once and caches it.
  */
-export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+export function costLimitHooks(maxCost: number): RequestHooks {
   return {
-    requestDidStart: async () => ({
-      didResolveOperation: async ({ schema, document, operation, request }) => {
-        if (!operation) return;
-        const refusal = costRefusal(schema, document, operation, request.variables, maxCost);
-        if (refusal) throw refusal;
-      },
-    }),
+    didResolveOperation({ schema, document, operation, request }) {
+      if (!operation) return;
+      const refusal = costRefusal(schema, document, operation, request.variables, maxCost);
+      if (refusal) throw refusal;
+    },
   };
 }

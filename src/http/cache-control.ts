@@ -1,5 +1,5 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
+import type { RequestHooks } from '../graphql/request-hooks';
 
 /** The default of HTTP_GET_CACHE_MAX_AGE_SECONDS. */
 export const DEFAULT_GET_CACHE_MAX_AGE_SECONDS = 10;
@@ -11,24 +11,20 @@ export const DEFAULT_GET_CACHE_MAX_AGE_SECONDS = 10;
  * Everything else (signed in, POST, a mutation, an error) is `no-store`: tokens and emails stay out of caches.
  * Set once per answer rather than through Apollo's cache hints (no type sets any).
  */
-export function cacheControlPlugin(maxAgeSeconds: number): ApolloServerPlugin<BaseContext> {
+export function cacheControlHooks(maxAgeSeconds: number): RequestHooks {
   const shared = maxAgeSeconds > 0 ? `public, max-age=${maxAgeSeconds}` : 'no-cache';
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ request, response, operation }) {
-          const { headers } = response.http;
-          const cacheable =
-            request.http?.method === 'GET' &&
-            !request.http.headers.get('authorization') &&
-            operation?.operation === OperationTypeNode.QUERY &&
-            response.body.kind === 'single' &&
-            !response.body.singleResult.errors &&
-            (response.http.status ?? 200) === 200;
-          headers.set('cache-control', cacheable ? shared : 'no-store');
-          if (request.http?.method === 'GET') headers.set('vary', 'Authorization, Origin');
-        },
-      };
+    willSendResponse({ request, response, operation }) {
+      const { headers } = response.http;
+      const cacheable =
+        request.http?.method === 'GET' &&
+        !request.http.headers.get('authorization') &&
+        operation?.operation === OperationTypeNode.QUERY &&
+        response.body.kind === 'single' &&
+        !response.body.singleResult.errors &&
+        (response.http.status ?? 200) === 200;
+      headers.set('cache-control', cacheable ? shared : 'no-store');
+      if (request.http?.method === 'GET') headers.set('vary', 'Authorization, Origin');
     },
   };
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { RequestHooks } from '../graphql/request-hooks';
 import type { Logger } from '../logger';
 import { currentRequest, runInRequest, type RequestScope } from '../request-scope';
 import type { Metrics } from './metrics';
@@ -44,7 +45,7 @@ function codeOf(extensions: { code?: unknown } | undefined): string {
   return typeof code === 'string' && CODE.test(code) ? code : 'INTERNAL_SERVER_ERROR';
 }
 
-/** Reads what Apollo knows (operation name, error codes) into the request's trace. */
+/** Counts a request whose context could not be built (the viewer's token was refused, the database is down). */
 export const tracePlugin: ApolloServerPlugin<BaseContext> = {
   async contextCreationDidFail({ error }) {
     const trace = currentTrace();
@@ -52,23 +53,28 @@ export const tracePlugin: ApolloServerPlugin<BaseContext> = {
     trace.graphql = true;
     trace.errors.push(codeOf((error as { extensions?: { code?: unknown } }).extensions));
   },
-  async requestDidStart({ request }) {
+};
+
+/** Reads what Apollo knows (operation name, error codes) into the request's trace. */
+export const traceHooks: RequestHooks = {
+  requestDidStart({ request }) {
     const trace = currentTrace();
     if (!trace) return;
     trace.graphql = true;
     trace.variables = request.variables;
-    return {
-      async didResolveOperation({ operationName, operation }) {
-        trace.operation = operationName;
-        // A mutation's payload is read after its transaction commits: from the primary, since a replica
-        // may not have the write yet.
-        if (operation?.operation === OperationTypeNode.MUTATION) trace.readPrimary = true;
-      },
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single') return;
-        for (const error of response.body.singleResult.errors ?? []) trace.errors.push(codeOf(error.extensions));
-      },
-    };
+  },
+  didResolveOperation({ operationName, operation }) {
+    const trace = currentTrace();
+    if (!trace) return;
+    trace.operation = operationName;
+    // A mutation's payload is read after its transaction commits: from the primary, since a replica
+    // may not have the write yet.
+    if (operation?.operation === OperationTypeNode.MUTATION) trace.readPrimary = true;
+  },
+  willSendResponse({ response }) {
+    const trace = currentTrace();
+    if (!trace || response.body.kind !== 'single') return;
+    for (const error of response.body.singleResult.errors ?? []) trace.errors.push(codeOf(error.extensions));
   },
 };
 
