@@ -29,8 +29,14 @@ async function subscribers(n: number, filterOf: (i: number) => unknown = () => n
  * depends on how long ago the same token was last used, which says nothing about the fan-out.
  */
 async function statementsOfOnePost(token: string, all: Received[], expected: (s: Received) => number): Promise<string[]> {
+  return statementsOfPosts(1, token, all, expected);
+}
+
+/** The same for `count` posts created by one mutation (createPosts): their events are heard together. */
+async function statementsOfPosts(count: number, token: string, all: Received[], expected: (s: Received) => number): Promise<string[]> {
   const sql = await statementsDuring(async () => {
-    const created = await api.gql(`mutation { createPost(input: { title: "news", published: true }) { post { id } } }`, {}, { token });
+    const posts = Array.from({ length: count }, () => ({ title: 'news', published: true }));
+    const created = await api.gql(`mutation ($posts: [CreatePostInput!]!) { createPosts(input: { posts: $posts }) { posts { id } } }`, { posts }, { token });
     expect(created.errors).toBeUndefined();
     await waitFor('every payload', () => all.every((s) => s.data.length === expected(s)), 60_000);
   });
@@ -51,6 +57,16 @@ describe('fan-out statements per event', () => {
       await stop();
     }
     expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('20 posts committed together cost the statements of one: their rows are read in one batch', async () => {
+    const { token } = await aSignedInUser();
+    const { all, stop } = await subscribers(3);
+    const one = await statementsOfPosts(1, token, all, () => 1);
+    const twenty = await statementsOfPosts(20, token, all, () => 21);
+    expect(all.every((s) => s.data.length === 21)).toBe(true);
+    expect(twenty.length).toBe(one.length);
+    await stop();
   });
 
   it('1,000 subscribers with 150 distinct filters: the filters cost 2 statements, never one per subscriber', async () => {

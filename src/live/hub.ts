@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
 import type { Context } from '../context';
+import type { PostRow } from '../db/models/post';
+import type { UserRow } from '../db/models/user';
 import { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
@@ -49,6 +51,21 @@ const signedOut = () => liveError('UNAUTHENTICATED', 'the token of this subscrip
 /** Events waiting for the fan-out: past this many the instance has fallen behind, and says so as a gap. */
 const MAX_PENDING_EVENTS = 10_000;
 
+/** Events fanned out together: their rows read by one statement per kind, however many there are. */
+const EVENTS_PER_BATCH = 100;
+
+interface Heard {
+  event: PostEvent;
+  receivedAt: number;
+}
+
+/** What an event's fan-out reads: its post (null: gone for good), the post's author, the filters it matches. */
+interface Rows {
+  post: PostRow | null;
+  author: UserRow | null;
+  matched: Set<string>;
+}
+
 const PUBLISHING = new Set(['CREATED', 'PUBLISHED', 'RESTORED']);
 
 /**
@@ -63,7 +80,8 @@ export class Hub {
   private readonly byPost = new Map<number, Set<Subscriber>>();
   private readonly byAuthor = new Map<number, Set<Subscriber>>();
   private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly waiting: Heard[] = [];
+  private draining = false;
 
   constructor(
     private readonly limits: { liveQueuedEvents: number },
@@ -119,16 +137,31 @@ export class Hub {
   /** A committed change: fanned out after the ones before it, so each subscriber gets a post's changes in commit order. */
   onEvent(event: PostEvent, receivedAt: number): void {
     this.metrics.eventsReceived.inc();
-    if (this.pending >= MAX_PENDING_EVENTS) return this.onGap();
-    this.pending += 1;
-    this.chain = this.chain
-      .then(() => onThePrimary(() => this.fanOut(event, receivedAt)))
-      .catch((error: unknown) => {
-        // The rows could not be read (the database is away): the subscribers it concerned missed it.
-        this.logger.warn({ err: error, event }, 'live: an event could not be delivered');
-        for (const subscriber of this.targetsOf(event)) subscriber.feed.fail(eventsMissed());
-      })
-      .finally(() => (this.pending -= 1));
+    if (this.waiting.length >= MAX_PENDING_EVENTS) return this.onGap();
+    this.waiting.push({ event, receivedAt });
+    if (!this.draining) {
+      this.draining = true;
+      this.chain = this.drain();
+    }
+  }
+
+  /**
+   * Fans out the events heard, in batches: when a busy database makes each read wait for a connection, the
+   * events that came meanwhile are read together, so the fan-out keeps up with the writes instead of queueing
+   * a few statements per event behind every request.
+   */
+  private async drain(): Promise<void> {
+    // Notifications that arrived together (one transaction's, one network read's) make one batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, EVENTS_PER_BATCH);
+      await onThePrimary(() => this.fanOut(batch)).catch((error: unknown) => {
+        // The rows could not be read (the database is away): the subscribers they concerned missed them.
+        this.logger.warn({ err: error, events: batch.map((heard) => heard.event) }, 'live: events could not be delivered');
+        for (const { event } of batch) for (const subscriber of this.targetsOf(event)) subscriber.feed.fail(eventsMissed());
+      });
+    }
+    this.draining = false;
   }
 
   /** Events may have been lost: every subscription ends with EVENTS_MISSED, so clients resubscribe and refetch. */
@@ -157,34 +190,49 @@ export class Hub {
     return targets;
   }
 
-  private async fanOut(event: PostEvent, receivedAt: number): Promise<void> {
-    const targets = this.targetsOf(event);
-    if (targets.length === 0) return;
+  /** One batch: the posts of its events read by one statement, their authors by one, the filters alongside; then each event in order. */
+  private async fanOut(batch: Heard[]): Promise<void> {
+    const work = batch.map((heard) => ({ ...heard, targets: this.targetsOf(heard.event) })).filter((w) => w.targets.length > 0);
+    if (work.length === 0) return;
     const shared = new Loaders();
-    const post = await shared.postById.load(event.postId);
-    if (!post) {
-      // Removed for good (its author's account was deleted): those following a post everyone could see learn
-      // that it is gone (post: null); there is nothing else left to show.
-      if (event.kind === 'DELETED' && event.isPublic) {
-        for (const target of targets) if (target.feed.open && target.field === 'postChanged') target.feed.push({ event, loaders: shared, receivedAt });
-      }
-      return;
-    }
-    const author = await shared.userById.load(post.authorId);
+    // Every event's reads start in one tick, so DataLoader makes one statement of the posts, then one of the authors.
+    const rows = await Promise.all(
+      work.map(async (w) => {
+        const post = await shared.postById.load(w.event.postId);
+        const author = post ? await shared.userById.load(post.authorId) : null;
+        return { post, author, matched: await this.filtersMatching(w.targets, post) };
+      }),
+    );
+    for (const [i, w] of work.entries()) this.deliver(w, rows[i]!);
+  }
+
+  /** The distinct `where` filters of the postPublished subscribers among `targets` that the post matches. */
+  private filtersMatching(targets: Subscriber[], post: PostRow | null): Promise<Set<string>> {
     const filters = new Map(targets.flatMap((t) => (t.field === 'postPublished' && t.filter ? [[t.filter.key, t.filter.where] as const] : [])));
-    const matched = filters.size ? await matchingFilters(post.id, filters) : new Set<string>();
-    // Loaders hold what one viewer may see: one set per distinct viewer, each handed the rows read once.
-    const byViewer = new Map<number, Loaders>();
+    return post && filters.size ? matchingFilters(post.id, filters) : Promise.resolve(new Set<string>());
+  }
+
+  /** One event to its subscribers, with the rows read for it: each viewer's loaders hold what that viewer may see. */
+  private deliver({ event, receivedAt, targets }: Heard & { targets: Subscriber[] }, { post, author, matched }: Rows): void {
+    const byViewer = new Map<number | undefined, Loaders>();
     const loadersOf = (viewerId: number | undefined) => {
-      if (viewerId === undefined) return shared;
       let loaders = byViewer.get(viewerId);
       if (!loaders) {
         byViewer.set(viewerId, (loaders = new Loaders()));
-        loaders.postById.prime(post.id, post);
+        if (post) loaders.postById.prime(post.id, post);
         if (author) loaders.rememberUsers([author]);
       }
       return loaders;
     };
+    if (!post) {
+      // Removed for good (its author's account was deleted): those following a post everyone could see learn
+      // that it is gone (post: null); there is nothing else left to show.
+      if (event.kind === 'DELETED' && event.isPublic) {
+        for (const target of targets)
+          if (target.feed.open && target.field === 'postChanged') target.feed.push({ event, loaders: loadersOf(undefined), receivedAt });
+      }
+      return;
+    }
     for (const target of targets) {
       if (!target.feed.open) continue;
       const wanted =
