@@ -6,6 +6,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { globalId } from '../ids';
 import { eventOf, POST_CHANNEL } from '../live/announce';
+import { processCpuMs } from './cpu';
 import { startTarget, type Target } from './targets';
 
 /** The live-data part of `npm run bench`: subscribers on one or two instances, a writer at a fixed rate. */
@@ -43,6 +44,13 @@ export interface LiveRun {
   rssPer1000IdleMb: number;
   /** Payloads that never arrived (within 30 s of the last post): should be 0. */
   missed: number;
+  /**
+   * CPU ms per post, from the first post until every payload arrived: of the instances together (the
+   * mutation's and the fan-out's), and of the subscriber process. Other load on the machine blurs latency
+   * far more than this.
+   */
+  serverCpuMsPerPost: number;
+  subscriberCpuMsPerPost: number;
 }
 
 const PUBLISHED = `subscription { postPublished { id title author { name } } }`;
@@ -58,7 +66,8 @@ export async function benchLive(options: LiveBenchOptions): Promise<LiveRun[]> {
       const run = await oneRun(options, instances, subscribers);
       console.log(
         `live ${subscribers} subscribers on ${instances} instance(s): p50 ${run.p50Ms.toFixed(0)} ms, p99 ${run.p99Ms.toFixed(0)} ms, ` +
-          `${run.eventsPerSecond.toFixed(0)} payloads/s, ${run.statementsPerEvent.toFixed(1)} SQL/post, ${run.missed} missed`,
+          `${run.eventsPerSecond.toFixed(0)} payloads/s, ${run.statementsPerEvent.toFixed(1)} SQL/post, ${run.missed} missed, ` +
+          `CPU ms/post: server ${run.serverCpuMsPerPost.toFixed(1)}, subscribers ${run.subscriberCpuMsPerPost.toFixed(1)}`,
       );
       runs.push(run);
     }
@@ -101,6 +110,8 @@ async function oneRun(options: LiveBenchOptions, instances: number, count: numbe
     await listener.query(`LISTEN ${POST_CHANNEL}`);
 
     const posts = options.postsPerSecond * options.seconds;
+    const cpu = () => [...targets.map((t) => t.pid), subscribers.pid].map((pid) => processCpuMs(pid) ?? NaN);
+    const cpuBefore = cpu();
     const started = performance.now();
     for (let i = 0; i < posts; i += 1) {
       await sleep(Math.max(0, started + (i * 1000) / options.postsPerSecond - performance.now()));
@@ -118,6 +129,7 @@ async function oneRun(options: LiveBenchOptions, instances: number, count: numbe
     let received = 0;
     while ((received = await subscribers.received()) < posts * count && performance.now() < deadline) await sleep(100);
     const elapsed = (performance.now() - started) / 1000;
+    const cpuUsed = cpu().map((ms, i) => ms - cpuBefore[i]!);
     const after = await Promise.all(targets.map((t) => t.stats()));
     const latencies: number[] = [];
     for (const [id, times] of await subscribers.receipts()) {
@@ -134,6 +146,8 @@ async function oneRun(options: LiveBenchOptions, instances: number, count: numbe
       statementsPerEvent: after.reduce((sum, s) => sum + s.statements, 0) / posts,
       rssPer1000IdleMb: (rssAdded / Math.max(1, count) / 1e6) * 1000,
       missed: posts * count - received,
+      serverCpuMsPerPost: cpuUsed.slice(0, -1).reduce((a, b) => a + b, 0) / posts,
+      subscriberCpuMsPerPost: cpuUsed.at(-1)! / posts,
     };
   } finally {
     await listener.end().catch(() => undefined);
@@ -157,6 +171,10 @@ class Subscribers {
   private readonly answers: Answer[] = [];
   private waiting: ((answer: Answer) => void) | null = null;
   private readonly exited: Promise<never>;
+
+  get pid(): number {
+    return this.child.pid!;
+  }
 
   constructor(urls: string[], count: number) {
     this.child = fork(__filename, ['subscribers', String(count), ...urls], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
