@@ -12,7 +12,7 @@ import { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
 import { authenticate, type Authenticated } from '../services/auth';
-import { startSubscription, type FormatError } from './execute';
+import { startSubscription, type FormatError, type Send } from './execute';
 import { Hub, type LiveContext } from './hub';
 import type { PostEvent } from './announce';
 import { Listener } from './listener';
@@ -118,8 +118,11 @@ export class LiveServer {
     return new GraphQLError(message, { extensions: { code } });
   }
 
-  /** Admits and starts one subscription for a signed-in connection: its execution arguments and results, or the errors refusing it. */
-  async subscribe(signIn: LiveSignIn, request: OperationRequest) {
+  /**
+   * Admits and starts one subscription for a signed-in connection: its execution arguments and results, or the
+   * errors refusing it. With `send`, results go out through it from the fan-out (see startSubscription).
+   */
+  async subscribe(signIn: LiveSignIn, request: OperationRequest, send?: Send) {
     if (this.closing) return [this.refusal('SERVICE_UNAVAILABLE', 'this instance is restarting: connect again')];
     if (!this.listener.connected) return [this.refusal('EVENTS_MISSED', 'live data is reconnecting to the database: subscribe again shortly')];
     const admitted = admitOperation(this.options.schema, this.options.limits, request);
@@ -143,7 +146,7 @@ export class LiveServer {
       variableValues: admitted.variables,
       contextValue,
     };
-    const results = await startSubscription(args);
+    const results = await startSubscription(args, send);
     if (!('next' in results)) return [...results];
     return { args, results };
   }
