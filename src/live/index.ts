@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { readYourWritesOf } from '../db/read-your-writes';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { toContextError } from '../graphql/format-error';
-import { decodeJwt } from 'jose';
 import type { Sequelize } from 'sequelize';
 import type { IdentityProviders } from '../identity';
 import { NO_IDENTITY_PROVIDERS } from '../identity';
@@ -84,11 +83,12 @@ export class LiveServer {
     this.recheck.unref();
   }
 
-  /** The viewer of a token (UNAUTHENTICATED for a bad one), and when a JWT runs out. */
+  /** The viewer of a token (UNAUTHENTICATED for a bad one), and when a JWT runs out (with the clock skew its requests get). */
   async signIn(authorization: string | undefined, clientAddress: string): Promise<LiveSignIn> {
-    const signedIn = await authenticate(authorization, this.options.sequelize, this.options.identityProviders ?? NO_IDENTITY_PROVIDERS);
-    const exp = signedIn?.issuer ? decodeJwt(authorization!.slice('Bearer '.length)).exp : undefined;
-    return { signedIn, expiresAt: exp === undefined ? null : exp * 1000, clientAddress };
+    const providers = this.options.identityProviders ?? NO_IDENTITY_PROVIDERS;
+    const signedIn = await authenticate(authorization, this.options.sequelize, providers);
+    const expiresAt = signedIn?.issuer ? providers.acceptedUntil(authorization!.slice('Bearer '.length)) : null;
+    return { signedIn, expiresAt, clientAddress };
   }
 
   private readonly perClient = new Map<string, number>();
