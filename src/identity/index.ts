@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { Sequelize } from 'sequelize';
 import type { UserRow } from '../db/models/user';
 import { sessionCache } from '../services/session-cache';
@@ -15,8 +16,19 @@ export { issuersVariable, type IssuerConfig } from './issuers';
 export class IdentityProviders {
   private readonly verifier: TokenVerifier;
 
-  constructor(issuers: IssuerConfig[] = [], clockSkewSeconds = 30) {
+  constructor(
+    issuers: IssuerConfig[] = [],
+    private readonly clockSkewSeconds = 30,
+  ) {
     this.verifier = new TokenVerifier(issuers, clockSkewSeconds);
+  }
+
+  /**
+   * When a JWT that verified stops being accepted, in ms since the epoch: its `exp` plus the clock skew
+   * allowed (as jwtVerify's clockTolerance), so what it signed in to lasts exactly as long as its requests do.
+   */
+  acceptedUntil(jwt: string): number {
+    return ((decodeJwt(jwt).exp ?? Infinity) + this.clockSkewSeconds) * 1000;
   }
 
   /**

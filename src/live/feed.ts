@@ -4,12 +4,16 @@
  * is ended (`onOverflow`) rather than buffered without end. `fail` ends it with an error once the events
  * queued before it are read; `return` (the client unsubscribed, or left) ends it at once. Not an async
  * generator: a generator's `return` would wait behind a pending `next`, i.e. until the next event.
+ *
+ * A transport that sends from the fan-out itself (WebSocket) gives the feed a consumer instead: each value
+ * goes to it as it is pushed, nothing is queued, and the iterator only tells how the feed ends.
  */
 export class Feed<T> implements AsyncIterableIterator<T> {
   private readonly queue: T[] = [];
   private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
   private failure: Error | null = null;
   private ended = false;
+  private consumer: ((value: T) => Promise<void> | void) | null = null;
 
   constructor(
     private readonly limit: number,
@@ -22,8 +26,14 @@ export class Feed<T> implements AsyncIterableIterator<T> {
     return !this.ended && !this.failure;
   }
 
-  push(value: T): void {
+  /** Hands every value pushed from now on to `consumer` at once; push returns what it returns. */
+  consume(consumer: (value: T) => Promise<void> | void): void {
+    this.consumer = consumer;
+  }
+
+  push(value: T): Promise<void> | void {
     if (!this.open) return;
+    if (this.consumer) return this.consumer(value);
     if (this.waiting) {
       const { resolve } = this.waiting;
       this.waiting = null;

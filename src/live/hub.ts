@@ -68,6 +68,9 @@ interface Rows {
 
 const PUBLISHING = new Set(['CREATED', 'PUBLISHED', 'RESTORED']);
 
+/** Keeps what a push is still doing (subscribers sharing one answer share one promise, kept once). */
+const collect = (sending: Set<Promise<void>>, pushed: Promise<void> | void) => pushed && sending.add(pushed);
+
 /**
  * Every live subscription of this instance, indexed by what an event can reach, and the fan-out of each
  * event to them. Per event the post and its author are read once for all subscribers, `where` filters are
@@ -203,7 +206,9 @@ export class Hub {
         return { post, author, matched: await this.filtersMatching(w.targets, post) };
       }),
     );
-    for (const [i, w] of work.entries()) this.deliver(w, rows[i]!);
+    // Feeds with a consumer send from deliver: each event is out before the next one goes, so every
+    // subscriber still gets a post's changes in commit order.
+    for (const [i, w] of work.entries()) await this.deliver(w, rows[i]!);
   }
 
   /** The distinct `where` filters of the postPublished subscribers among `targets` that the post matches. */
@@ -213,7 +218,7 @@ export class Hub {
   }
 
   /** One event to its subscribers, with the rows read for it: each viewer's loaders hold what that viewer may see. */
-  private deliver({ event, receivedAt, targets }: Heard & { targets: Subscriber[] }, { post, author, matched }: Rows): void {
+  private async deliver({ event, receivedAt, targets }: Heard & { targets: Subscriber[] }, { post, author, matched }: Rows): Promise<void> {
     const byViewer = new Map<number | undefined, Loaders>();
     const loadersOf = (viewerId: number | undefined) => {
       let loaders = byViewer.get(viewerId);
@@ -224,13 +229,15 @@ export class Hub {
       }
       return loaders;
     };
+    const sending = new Set<Promise<void>>();
     if (!post) {
       // Removed for good (its author's account was deleted): those following a post everyone could see learn
       // that it is gone (post: null); there is nothing else left to show.
       if (event.kind === 'DELETED' && event.isPublic) {
         for (const target of targets)
-          if (target.feed.open && target.field === 'postChanged') target.feed.push({ event, loaders: loadersOf(undefined), receivedAt });
+          if (target.field === 'postChanged') collect(sending, target.feed.push({ event, loaders: loadersOf(undefined), receivedAt }));
       }
+      await Promise.all(sending);
       return;
     }
     for (const target of targets) {
@@ -239,8 +246,9 @@ export class Hub {
         target.field === 'postPublished'
           ? isPublic(post) && (!target.filter || matched.has(target.filter.key))
           : target.field === 'viewerPostsChanged' || seesChange(target.ctx, event.kind, post);
-      if (wanted) target.feed.push({ event, loaders: loadersOf(target.ctx.viewer?.id), receivedAt });
+      if (wanted) collect(sending, target.feed.push({ event, loaders: loadersOf(target.ctx.viewer?.id), receivedAt }));
     }
+    await Promise.all(sending);
   }
 
   /**

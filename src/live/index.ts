@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { readYourWritesOf } from '../db/read-your-writes';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { toContextError } from '../graphql/format-error';
-import { decodeJwt } from 'jose';
 import type { Sequelize } from 'sequelize';
 import type { IdentityProviders } from '../identity';
 import { NO_IDENTITY_PROVIDERS } from '../identity';
@@ -12,7 +11,7 @@ import { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
 import { authenticate, type Authenticated } from '../services/auth';
-import { startSubscription, type FormatError } from './execute';
+import { startSubscription, type FormatError, type Send } from './execute';
 import { Hub, type LiveContext } from './hub';
 import type { PostEvent } from './announce';
 import { Listener } from './listener';
@@ -84,11 +83,12 @@ export class LiveServer {
     this.recheck.unref();
   }
 
-  /** The viewer of a token (UNAUTHENTICATED for a bad one), and when a JWT runs out. */
+  /** The viewer of a token (UNAUTHENTICATED for a bad one), and when a JWT runs out (with the clock skew its requests get). */
   async signIn(authorization: string | undefined, clientAddress: string): Promise<LiveSignIn> {
-    const signedIn = await authenticate(authorization, this.options.sequelize, this.options.identityProviders ?? NO_IDENTITY_PROVIDERS);
-    const exp = signedIn?.issuer ? decodeJwt(authorization!.slice('Bearer '.length)).exp : undefined;
-    return { signedIn, expiresAt: exp === undefined ? null : exp * 1000, clientAddress };
+    const providers = this.options.identityProviders ?? NO_IDENTITY_PROVIDERS;
+    const signedIn = await authenticate(authorization, this.options.sequelize, providers);
+    const expiresAt = signedIn?.issuer ? providers.acceptedUntil(authorization!.slice('Bearer '.length)) : null;
+    return { signedIn, expiresAt, clientAddress };
   }
 
   private readonly perClient = new Map<string, number>();
@@ -118,8 +118,11 @@ export class LiveServer {
     return new GraphQLError(message, { extensions: { code } });
   }
 
-  /** Admits and starts one subscription for a signed-in connection: its execution arguments and results, or the errors refusing it. */
-  async subscribe(signIn: LiveSignIn, request: OperationRequest) {
+  /**
+   * Admits and starts one subscription for a signed-in connection: its execution arguments and results, or the
+   * errors refusing it. With `send`, results go out through it from the fan-out (see startSubscription).
+   */
+  async subscribe(signIn: LiveSignIn, request: OperationRequest, send?: Send) {
     if (this.closing) return [this.refusal('SERVICE_UNAVAILABLE', 'this instance is restarting: connect again')];
     if (!this.listener.connected) return [this.refusal('EVENTS_MISSED', 'live data is reconnecting to the database: subscribe again shortly')];
     const admitted = admitOperation(this.options.schema, this.options.limits, request);
@@ -143,7 +146,7 @@ export class LiveServer {
       variableValues: admitted.variables,
       contextValue,
     };
-    const results = await startSubscription(args);
+    const results = await startSubscription(args, send);
     if (!('next' in results)) return [...results];
     return { args, results };
   }

@@ -2,11 +2,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { ExecutionResult } from 'graphql';
+import { WebSocket, WebSocketServer } from 'ws';
 import { clientKey } from '../http/client';
 import { isSameHost } from '../http/origins';
 import type { LiveServer } from '.';
-import { formatResult, type Results } from './execute';
+import { jsonOf, type Results } from './execute';
 
 /** Close code of a server going away for a restart (RFC 6455): graphql-ws clients reconnect, to another instance. */
 export const SERVICE_RESTART = 1012;
@@ -45,6 +46,24 @@ export function serveWebSocket(live: LiveServer, httpServer: Server, path: strin
     });
   });
 
+  /**
+   * The `next` messages of subscription `id`, sent straight from the fan-out: the payload is serialized once for
+   * all the subscribers who share it, and only the message around it is written per subscriber (graphql-ws's
+   * own sending would serialize it for each, after several promise hops each).
+   */
+  const sendTo = (socket: WebSocket, id: string) => {
+    const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    return (result: ExecutionResult) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      // A client that does not read: its unsent messages are bounded, then it is cut off.
+      if (socket.bufferedAmount > limits.liveSendBufferBytes) {
+        live.metrics.slowConsumers.inc();
+        socket.terminate();
+        return;
+      }
+      socket.send(`${head}${jsonOf(result, live.formatError)}}`);
+    };
+  };
   const subscriptions = new WeakMap<object, Results>();
   const server = useServer<Record<string, unknown>, { live?: Awaited<ReturnType<LiveServer['signIn']>> }>(
     {
@@ -60,24 +79,17 @@ export function serveWebSocket(live: LiveServer, httpServer: Server, path: strin
           return false; // closes with 4403 Forbidden
         }
       },
-      onSubscribe: async (ctx: Connection, _id, payload) => {
+      onSubscribe: async (ctx: Connection, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > limits.liveSubscriptionsPerConnection) {
           return [live.refusal('TOO_MANY_SUBSCRIPTIONS', `at most ${limits.liveSubscriptionsPerConnection} subscriptions per connection`)];
         }
-        const started = await live.subscribe(ctx.extra.live!, payload);
+        const started = await live.subscribe(ctx.extra.live!, payload, sendTo(ctx.extra.socket, id));
         if (Array.isArray(started)) return started;
         subscriptions.set(started.args, started.results);
         return started.args;
       },
+      // Results go out through sendTo: graphql-ws reads them only to learn how the subscription ends.
       subscribe: (args) => subscriptions.get(args)!,
-      onNext: (ctx: Connection, _id, _payload, _args, result) => {
-        // A client that does not read: its unsent messages are bounded, then it is cut off.
-        if (ctx.extra.socket.bufferedAmount > limits.liveSendBufferBytes) {
-          live.metrics.slowConsumers.inc();
-          ctx.extra.socket.terminate();
-        }
-        return formatResult(result, live.formatError) as never;
-      },
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => live.formatError(error.toJSON(), error)),
     },
     wss,
