@@ -139,7 +139,7 @@ export const environment = z.object({
   LIVE_KEEP_ALIVE_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveKeepAliveMs),
   /** Bytes waiting to be written to one live connection before its client counts as too slow and is disconnected. */
   LIVE_SEND_BUFFER_BYTES: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveSendBufferBytes),
-  /** Events waiting for one subscription before it ends with SLOW_CONSUMER. */
+  /** Events waiting for one SSE stream before it ends with SLOW_CONSUMER (WebSocket messages go straight to the socket: LIVE_SEND_BUFFER_BYTES). */
   LIVE_QUEUED_EVENTS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveQueuedEvents),
   /** How often live subscribers' sessions are checked again, so logOut, expiry and deleteViewer end them. */
   LIVE_AUTH_RECHECK_MS: z.coerce.number().int().positive().default(DEFAULT_LIMITS.liveAuthRecheckMs),

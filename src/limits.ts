@@ -69,7 +69,7 @@ export interface Limits {
   liveKeepAliveMs: number;
   /** Bytes waiting to be written to one connection; past that the client reads too slowly and is disconnected. */
   liveSendBufferBytes: number;
-  /** Events waiting for one subscription to take them; past that it ends with SLOW_CONSUMER. */
+  /** Events waiting for one SSE stream to take them; past that it ends with SLOW_CONSUMER (WebSocket messages go straight to the socket). */
   liveQueuedEvents: number;
   /** How often signed-in subscribers' sessions are checked again (logOut, expiry, deleteViewer end them). */
   liveAuthRecheckMs: number;
