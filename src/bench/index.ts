@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       instances: values['live-instances'].split(',').map(Number),
       postsPerSecond: Number(values['live-posts-per-second']),
       seconds,
+      profileDir: values.profile && path.resolve(values.profile),
     });
     const table = liveMarkdown(runs, Number(values['live-posts-per-second']), seconds);
     console.log(`\n${table}`);
@@ -169,18 +170,20 @@ async function postmasterOf(sequelize: Sequelize): Promise<number | null> {
   return row ? parentOf(row.pid) : null;
 }
 
-/** The live-data part's table: delivery latency from the mutation's commit to receipt, throughput, cost. */
+/** The live-data part's table: delivery latency from the commit to receipt, throughput, what was missed, cost. */
 function liveMarkdown(runs: LiveRun[], postsPerSecond: number, seconds: number): string {
   return [
     `# Live data: \`postPublished\` subscribers, a writer publishing ${postsPerSecond} posts/s for ${seconds} s (${machine()}, ${new Date().toISOString()})`,
     '',
     'Targets: p99 under 100 ms at 1,000 subscribers and under 250 ms at 5,000; statements per event constant.',
     '',
-    '| subscribers | instances | p50 ms | p99 ms | events/s delivered | SQL statements per post (mutation included) | RSS MB per 1,000 idle connections |',
-    '|--:|--:|--:|--:|--:|--:|--:|',
+    "Latency runs from the commit (heard by the bench's own LISTEN connection) to the subscriber process reading the message; CPU per post is steadier than latency on a busy machine.",
+    '',
+    "| subscribers | instances | p50 ms | p99 ms | events/s delivered | missed | SQL statements per post (mutation included) | server CPU ms per post | subscribers' CPU ms per post | RSS MB per 1,000 idle connections |",
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...runs.map(
       (run) =>
-        `| ${run.subscribers} | ${run.instances} | ${run.p50Ms.toFixed(0)} | ${run.p99Ms.toFixed(0)} | ${run.eventsPerSecond.toFixed(0)} | ${run.statementsPerEvent.toFixed(1)} | ${run.rssPer1000IdleMb.toFixed(0)} |`,
+        `| ${run.subscribers} | ${run.instances} | ${run.p50Ms.toFixed(0)} | ${run.p99Ms.toFixed(0)} | ${run.eventsPerSecond.toFixed(0)} | ${run.missed} | ${run.statementsPerEvent.toFixed(1)} | ${run.serverCpuMsPerPost.toFixed(1)} | ${run.subscriberCpuMsPerPost.toFixed(1)} | ${run.rssPer1000IdleMb.toFixed(0)} |`,
     ),
     '',
   ].join('\n');
