@@ -62,7 +62,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
     transactionRetries: config.DB_TRANSACTION_RETRIES,
     transactionPooler: config.DB_TRANSACTION_POOLER === 'true',
     replicaMaxLagSeconds: config.DB_REPLICA_MAX_LAG_SECONDS,
-    readYourWritesSeconds: config.DB_READ_YOUR_WRITES_SECONDS ?? config.DB_REPLICA_MAX_LAG_SECONDS,
+    readYourWritesSeconds: config.DB_READ_YOUR_WRITES_SECONDS,
   };
 }
 

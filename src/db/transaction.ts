@@ -21,6 +21,11 @@ Sequelize.useCLS({
   set: (key: string, value: unknown) => clsStorage.getStore()?.set(key, value),
 });
 
+/** The managed transaction the calling code runs in, while it runs (the CLS entry bound above), if any. */
+export function currentTransaction(): Transaction | undefined {
+  return clsStorage.getStore()?.get('transaction') as Transaction | undefined;
+}
+
 /**
  * The transaction of the unit of work (one mutation) the current code runs in. Unlike Sequelize's
  * CLS entry, it is never cleared when the transaction ends, so late work of that unit is caught.

@@ -108,7 +108,7 @@ export function refuseSubscriptionDocument(query: unknown, limits: Pick<Limits, 
   } catch {
     return; // Apollo reports the parse error
   }
-  if (document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.SUBSCRIPTION)) throw subscriptionOverHttp();
+  if (isSubscription(document)) throw subscriptionOverHttp();
 }
 
 /** graphql-js's validation, with what it throws instead of reporting (see refuseSubscriptionDocument) returned as an error. */

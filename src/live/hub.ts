@@ -229,24 +229,18 @@ export class Hub {
       }
       return loaders;
     };
-    const sending = new Set<Promise<void>>();
-    if (!post) {
-      // Removed for good (its author's account was deleted): those following a post everyone could see learn
-      // that it is gone (post: null); there is nothing else left to show.
-      if (event.kind === 'DELETED' && event.isPublic) {
-        for (const target of targets)
-          if (target.field === 'postChanged') collect(sending, target.feed.push({ event, loaders: loadersOf(undefined), receivedAt }));
-      }
-      await Promise.all(sending);
-      return;
-    }
-    for (const target of targets) {
-      if (!target.feed.open) continue;
-      const wanted =
-        target.field === 'postPublished'
+    // A post removed for good (its author's account was deleted) reaches those following it while everyone could
+    // see it: they learn that it is gone (post: null), the same answer whoever they are.
+    const wants = (target: Subscriber) =>
+      !post
+        ? target.field === 'postChanged' && event.kind === 'DELETED' && event.isPublic
+        : target.field === 'postPublished'
           ? isPublic(post) && (!target.filter || matched.has(target.filter.key))
           : target.field === 'viewerPostsChanged' || seesChange(target.ctx, event.kind, post);
-      if (wanted) collect(sending, target.feed.push({ event, loaders: loadersOf(target.ctx.viewer?.id), receivedAt }));
+    const sending = new Set<Promise<void>>();
+    for (const target of targets) {
+      if (!target.feed.open || !wants(target)) continue;
+      collect(sending, target.feed.push({ event, loaders: loadersOf(post ? target.ctx.viewer?.id : undefined), receivedAt }));
     }
     await Promise.all(sending);
   }

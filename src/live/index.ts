@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import type { LiveMetrics } from '../observe/metrics';
 import { authenticate, type Authenticated } from '../services/auth';
 import { startSubscription, type FormatError, type Send } from './execute';
-import { Hub, type LiveContext } from './hub';
+import { Hub, liveError, type LiveContext } from './hub';
 import type { PostEvent } from './announce';
 import { Listener } from './listener';
 
@@ -115,7 +115,7 @@ export class LiveServer {
   }
 
   refusal(code: string, message: string): GraphQLError {
-    return new GraphQLError(message, { extensions: { code } });
+    return liveError(code, message);
   }
 
   /**

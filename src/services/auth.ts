@@ -119,8 +119,10 @@ export async function logOut(ctx: Context): Promise<boolean> {
   requireViewer(ctx);
   refuseIssuerToken(ctx);
   const sessionId = ctx.sessionId;
-  if (sessionId !== null) await Session.destroy({ where: { id: { [Op.eq]: sessionId } } });
-  if (sessionId !== null) invalidateOnChange((cache) => cache.invalidateSession(sessionId));
+  if (sessionId !== null) {
+    await Session.destroy({ where: { id: { [Op.eq]: sessionId } } });
+    invalidateOnChange((cache) => cache.invalidateSession(sessionId));
+  }
   signOut(ctx);
   return true;
 }

@@ -1,5 +1,6 @@
-import { Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { User, type UserRow } from '../db/models/user';
+import { currentTransaction } from '../db/transaction';
 
 /** Who a cached sign-in stands for: the user, and the session (built-in token) or the issuer (JWT) that vouches. */
 export interface CachedSignIn {
@@ -93,11 +94,6 @@ export class SessionCache {
 
 /** This instance's cache, shared by every request it serves. */
 export const sessionCache = new SessionCache();
-
-/** The managed transaction the calling code runs in (Sequelize's CLS, bound in src/db/transaction.ts), if any. */
-function currentTransaction(): Transaction | undefined {
-  return (Sequelize as unknown as { _cls?: { get(key: string): Transaction | undefined } })._cls?.get('transaction');
-}
 
 /**
  * Runs `invalidate` now and, inside a transaction, once more when it commits: a lookup between the two would
