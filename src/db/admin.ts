@@ -1,9 +1,9 @@
-import pg from 'pg';
+import { Client } from './pg';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 async function run(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client(adminUrl);
+  const client = new Client(adminUrl);
   await client.connect();
   try {
     await client.query(sql);

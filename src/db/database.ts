@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, type Config } from '../config';
 import { currentRequest } from '../request-scope';
+import { pgModule } from './pg';
 import { keepReadsAfterWrites } from './read-your-writes';
 import { ReplicaLag } from './replica-lag';
 import { readFromPrimaryWhen, replicationFor } from './replicas';
@@ -85,6 +86,7 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   const listeners = new Set<StatementListener>();
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
+    dialectModule: pgModule,
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: options.acquireTimeoutMs ?? 30_000 },
     dialectOptions: sessionSettings(options),

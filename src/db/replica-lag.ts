@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { Client } from './pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 /** How far one read replica is behind the primary, as last measured. */
@@ -107,7 +107,7 @@ const CAUGHT_UP = BigInt(Number.MAX_SAFE_INTEGER) << 16n;
 
 /** The replica's replayed WAL position, or undefined when it does not answer. */
 async function replayedLsn(url: string): Promise<bigint | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000, query_timeout: 2000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000, query_timeout: 2000 });
   try {
     await client.connect();
     const { rows } = await client.query<{ replayed: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS replayed');
