@@ -327,7 +327,7 @@ function columnsOf(model: ModelStatic<Model>, fields: readonly string[] | null):
 }
 
 /** The columns a finder would select: all but those the default scope excludes (User's password hash). */
-function attributesOf(model: ModelStatic<Model>): string[] {
+export function attributesOf(model: ModelStatic<Model>): string[] {
   const scoped = model.options.defaultScope?.attributes;
   const excluded = scoped && !Array.isArray(scoped) && 'exclude' in scoped ? (scoped.exclude as string[]) : [];
   return Object.keys(model.getAttributes()).filter((attribute) => !excluded.includes(attribute));

@@ -1,8 +1,8 @@
 import DataLoader, { type BatchLoadFn } from 'dataloader';
-import { literal, Op } from 'sequelize';
 import { Post, type PostRow } from '../db/models/post';
 import { User, type UserRow } from '../db/models/user';
 import { joinedRow, selectPagesByParent, type ListRequest, type ListSource, type ObjectField } from '../lists';
+import { selectByIds } from '../lists/by-id';
 import { joinsOf, readJoined } from '../lists/joined';
 import type { PageRows } from '../lists/connection';
 
@@ -37,7 +37,7 @@ export class Loaders {
   }
 
   readonly userById = new DataLoader<number, UserRow | null>(async (ids) => {
-    const users = await User.findAll({ where: { id: { [Op.in]: [...ids] } }, raw: true });
+    const users = await selectByIds<UserRow>(User, ids);
     for (const user of users) this.knownUsers.set(user.id, user);
     return inOrder(ids, users);
   });
@@ -89,12 +89,7 @@ export class Loaders {
   /** Posts by id including soft-deleted ones (with what readWithPosts asked of them); callers apply the visibility rule. */
   readonly postById = new DataLoader<number, PostRow | null>(async (ids) => {
     const joins = joinsOf(Post, this.postObjects);
-    const posts = (await Post.findAll({
-      where: { id: { [Op.in]: [...ids] } },
-      ...(joins.length && { attributes: { include: joins.map((join) => [literal(join.sql), join.name] as [ReturnType<typeof literal>, string]) } }),
-      paranoid: false,
-      raw: true,
-    })) as PostRow[];
+    const posts = await selectByIds<PostRow>(Post, ids, joins);
     for (const post of posts) readJoined(post, joins);
     return inOrder(ids, posts);
   });
