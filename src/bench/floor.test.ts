@@ -1,4 +1,4 @@
-import { aPublishedPost, aUser } from '../test/factories';
+import { aUser, postgresNotes } from '../test/factories';
 import { testDatabaseUrl } from '../test/database';
 import { sendGraphQL, useServer } from '../test/server';
 import { postId } from '../test/ids';
@@ -10,16 +10,7 @@ const api = useServer();
 describe('the floors', () => {
   it('answer every read operation as the server does, in one statement at most', async () => {
     const authors = [await aUser({ name: 'Ann' }), await aUser({ name: null })];
-    const posts = [];
-    for (let i = 0; i < 30; i += 1)
-      posts.push(
-        await aPublishedPost(authors[i % 2]!, {
-          title: `Postgres notes ${i}`,
-          // Some rank higher in the full-text search than others, and most tie (broken by id).
-          content: i % 3 === 0 ? 'more on postgres' : 'other notes',
-          createdAt: new Date(Date.UTC(2026, 0, 1 + i)),
-        }),
-      );
+    const posts = await postgresNotes(authors, 30);
     let statements = 0;
     const floor = await startFloor(testDatabaseUrl(), 2, () => (statements += 1));
     try {

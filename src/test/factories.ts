@@ -42,3 +42,16 @@ export async function aDeletedPost(author: UserRow, overrides: PostOverrides = {
   await post.destroy();
   return post.get({ plain: true });
 }
+
+/**
+ * `count` published posts by `authors` in turn, a day apart, each found by the benchmark operations' searches
+ * ("postgres"): every third ranks higher in the full-text search than the rest, which tie (broken by id).
+ */
+export async function postgresNotes(authors: readonly UserRow[], count: number): Promise<PostRow[]> {
+  const posts: PostRow[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const content = i % 3 === 0 ? 'more on postgres' : 'other notes';
+    posts.push(await aPublishedPost(authors[i % authors.length]!, { title: `Postgres notes ${i}`, content, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+  }
+  return posts;
+}
