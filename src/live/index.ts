@@ -114,17 +114,13 @@ export class LiveServer {
     return this.options.formatError({ message: 'internal error' }, error);
   }
 
-  refusal(code: string, message: string): GraphQLError {
-    return liveError(code, message);
-  }
-
   /**
    * Admits and starts one subscription for a signed-in connection: its execution arguments and results, or the
    * errors refusing it. With `send`, results go out through it from the fan-out (see startSubscription).
    */
   async subscribe(signIn: LiveSignIn, request: OperationRequest, send?: Send) {
-    if (this.closing) return [this.refusal('SERVICE_UNAVAILABLE', 'this instance is restarting: connect again')];
-    if (!this.listener.connected) return [this.refusal('EVENTS_MISSED', 'live data is reconnecting to the database: subscribe again shortly')];
+    if (this.closing) return [liveError('SERVICE_UNAVAILABLE', 'this instance is restarting: connect again')];
+    if (!this.listener.connected) return [liveError('EVENTS_MISSED', 'live data is reconnecting to the database: subscribe again shortly')];
     const admitted = admitOperation(this.options.schema, this.options.limits, request);
     if (Array.isArray(admitted)) return admitted;
     const contextValue: LiveContext = {

@@ -8,6 +8,7 @@ import { clientKey } from '../http/client';
 import { isSameHost } from '../http/origins';
 import type { LiveServer } from '.';
 import { jsonOf, type Results } from './execute';
+import { liveError } from './hub';
 
 /** Close code of a server going away for a restart (RFC 6455): graphql-ws clients reconnect, to another instance. */
 export const SERVICE_RESTART = 1012;
@@ -81,7 +82,7 @@ export function serveWebSocket(live: LiveServer, httpServer: Server, path: strin
       },
       onSubscribe: async (ctx: Connection, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > limits.liveSubscriptionsPerConnection) {
-          return [live.refusal('TOO_MANY_SUBSCRIPTIONS', `at most ${limits.liveSubscriptionsPerConnection} subscriptions per connection`)];
+          return [liveError('TOO_MANY_SUBSCRIPTIONS', `at most ${limits.liveSubscriptionsPerConnection} subscriptions per connection`)];
         }
         const started = await live.subscribe(ctx.extra.live!, payload, sendTo(ctx.extra.socket, id));
         if (Array.isArray(started)) return started;
