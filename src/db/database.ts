@@ -3,6 +3,7 @@ import { Sequelize } from 'sequelize';
 import { DEFAULT_REPLICA_MAX_LAG_SECONDS, type Config } from '../config';
 import { currentRequest } from '../request-scope';
 import { pgModule } from './pg';
+import { preparingPgModule } from './prepared';
 import { keepReadsAfterWrites } from './read-your-writes';
 import { ReplicaLag } from './replica-lag';
 import { readFromPrimaryWhen, replicationFor } from './replicas';
@@ -86,7 +87,8 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   const listeners = new Set<StatementListener>();
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
-    dialectModule: pgModule,
+    // Named statements belong to one server connection: a transaction pooler lends another for the next.
+    dialectModule: options.transactionPooler ? pgModule : preparingPgModule,
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: options.acquireTimeoutMs ?? 30_000 },
     dialectOptions: sessionSettings(options),

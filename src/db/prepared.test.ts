@@ -1,0 +1,57 @@
+import { QueryTypes } from 'sequelize';
+import { testDatabaseUrl } from '../test/database';
+import { connectDatabase, type Database } from './database';
+
+/** Opens a pool of one connection (so every statement runs on the same session), runs `use`, closes it. */
+async function onOneConnection(options: { transactionPooler?: boolean }, use: (db: Database) => Promise<void>) {
+  const db = connectDatabase(testDatabaseUrl(), { poolMax: 1, ...options });
+  try {
+    await use(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const select = async (db: Database, sql: string, bind?: unknown[]) => db.sequelize.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, bind });
+const preparedTexts = async (db: Database) =>
+  (await select(db, `SELECT statement FROM pg_prepared_statements WHERE NOT from_sql`)).map((row) => String(row.statement));
+
+describe('statements prepared per connection', () => {
+  it('a read without parameters is prepared on its second run and answers the same from then on', async () => {
+    await onOneConnection({}, async (db) => {
+      const text = `SELECT count(*)::int AS n FROM generate_series(1, 7) /* read twice */`;
+      expect(await select(db, text)).toEqual([{ n: 7 }]);
+      expect(await preparedTexts(db)).not.toContain(text);
+      expect(await select(db, text)).toEqual([{ n: 7 }]);
+      expect(await select(db, text)).toEqual([{ n: 7 }]);
+      expect(await preparedTexts(db)).toContain(text);
+    });
+  });
+
+  it('leaves out writes, reads with parameters, and everything behind a transaction pooler', async () => {
+    await onOneConnection({}, async (db) => {
+      const withParameter = `SELECT $1::int + 1 AS n /* with a parameter */`;
+      const write = `CREATE TEMPORARY TABLE IF NOT EXISTS scratch_prepared (n int)`;
+      for (let i = 0; i < 3; i += 1) {
+        expect(await select(db, withParameter, [i])).toEqual([{ n: i + 1 }]);
+        await db.sequelize.query(write);
+      }
+      expect((await preparedTexts(db)).filter((text) => text === withParameter || text === write)).toEqual([]);
+    });
+    await onOneConnection({ transactionPooler: true }, async (db) => {
+      const text = `SELECT 2 AS n /* behind a pooler */`;
+      for (let i = 0; i < 3; i += 1) expect(await select(db, text)).toEqual([{ n: 2 }]);
+      expect(await preparedTexts(db)).toEqual([]);
+    });
+  });
+
+  it('prepares at most 250 statements on a connection; reads beyond run unprepared and still answer', async () => {
+    await onOneConnection({}, async (db) => {
+      for (let run = 0; run < 2; run += 1) {
+        for (let i = 0; i < 300; i += 1) expect(await select(db, `SELECT ${i} AS n /* capped */`)).toEqual([{ n: i }]);
+      }
+      const prepared = (await preparedTexts(db)).filter((text) => text.includes('capped'));
+      expect(prepared).toHaveLength(250);
+    });
+  });
+});
