@@ -45,6 +45,17 @@ describe('statements prepared per connection', () => {
     });
   });
 
+  it('a read in use keeps its one name while thousands of one-off reads come and go', async () => {
+    await onOneConnection({}, async (db) => {
+      const text = `SELECT 3 AS n /* in use */`;
+      for (let i = 0; i < 2_300; i += 1) {
+        if (i % 100 === 0) expect(await select(db, text)).toEqual([{ n: 3 }]);
+        await select(db, `SELECT ${i} AS n /* once */`);
+      }
+      expect((await preparedTexts(db)).filter((prepared) => prepared === text)).toHaveLength(1);
+    });
+  });
+
   it('prepares at most 250 statements on a connection; reads beyond run unprepared and still answer', async () => {
     await onOneConnection({}, async (db) => {
       for (let run = 0; run < 2; run += 1) {

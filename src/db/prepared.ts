@@ -10,7 +10,7 @@ import { Client } from './pg';
  * the plan kept is the one PostgreSQL would make each time, so no data is served by a worse plan.
  *
  * Bounded: a text is named on its second run (a one-off text, a search for words nobody types again, takes
- * no name), the texts seen are the most recent few thousand, and a connection prepares at most a few hundred
+ * no name), the texts seen are the few thousand run most recently, and a connection prepares at most a few hundred
  * (beyond that, texts new to it run unnamed as before).
  */
 const TEXTS_SEEN = 2000;
@@ -24,15 +24,13 @@ let lastName = 0;
 
 function nameOf(text: string): string | undefined {
   const name = names.get(text);
-  if (name) return name;
-  if (name === null) {
-    const named = `content_api_${(lastName += 1)}`;
-    names.set(text, named);
-    return named;
-  }
-  if (names.size >= TEXTS_SEEN) names.delete(names.keys().next().value!);
-  names.set(text, null);
-  return undefined;
+  // Each run moves the text to the newest end, so a statement in use keeps its name however many one-off
+  // texts come and go (a new name would take another of each connection's places).
+  names.delete(text);
+  if (name === undefined && names.size >= TEXTS_SEEN) names.delete(names.keys().next().value!);
+  const named = name === undefined ? null : (name ?? `content_api_${(lastName += 1)}`);
+  names.set(text, named);
+  return named ?? undefined;
 }
 
 /** A Client (see pg.ts) that sends repeated reads without parameters as named statements. */
