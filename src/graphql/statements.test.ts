@@ -104,6 +104,25 @@ describe('SQL statements per request', () => {
     }
   });
 
+  it('users with counted lists of posts that hold no row of the page: each total as it answers alone, a user without posts too', async () => {
+    const authors = [...(await authorsWithPosts(2)), await aUser()];
+    // Past every post: each author's page is empty but for the row behind its start.
+    const after = (await api.gql(`{ posts(last: 1, orderBy: [{ field: TITLE }]) { pageInfo { endCursor } } }`)).data!.posts.pageInfo.endCursor;
+    const list = `posts(first: 2, after: $after, orderBy: [{ field: TITLE }]) { totalCount nodes { title } pageInfo { hasPreviousPage hasNextPage } }`;
+    let answer: GraphQLAnswer | undefined;
+    const sql = await statementsDuring(async () => {
+      answer = await api.gql(`query ($after: String) { users { nodes { id ${list} } } }`, { after });
+    });
+    expect(answer!.errors).toBeUndefined();
+    expect(sql).toHaveLength(1);
+    const nodes = answer!.data!.users.nodes as { posts: { totalCount: number } }[];
+    expect(nodes.map((node) => node.posts.totalCount)).toEqual([3, 3, 0]);
+    for (const [i, author] of authors.entries()) {
+      const alone = await api.gql(`query ($id: ID!, $after: String) { user(id: $id) { id ${list} } }`, { id: userId(author), after });
+      expect(nodes[i]).toEqual(alone.data!.user);
+    }
+  });
+
   it.each([1, 20])('users(first: %i) with two filtered, ordered lists of posts each, one paged backwards, signed in: 1 statement, whatever N', async (n) => {
     const authors = await authorsWithPosts(20);
     const { token } = await aCachedSignIn();

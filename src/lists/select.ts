@@ -77,9 +77,10 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
   const childKeys = children.map((child) => `${child.parentKey} ${child.source.model.name} ${JSON.stringify(child.source.scopes)} ${child.query.pageKey}`);
   // The page's rows come with the rows they point to that were asked of them (a post's author); a child
   // list's rows do not: what they point to is the row they are listed under (each user's posts' author).
-  const [dates, joins] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
+  const [dates, joins, childColumns] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
     datesRead(source.model, query.fields),
     joinsOf(source.model, query.objects ?? []),
+    children.map(childColumnsOf),
   ]);
   const lists = [
     measuredList(source, query, query.page.size, () => remembered(source, query, 'measure', () => pageBytes(source, query, [], ''))),
@@ -96,37 +97,47 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
     remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
       children.length
         ? withChildren(source, query, children, gate, joins)
-        : [`SELECT NULL::int AS "${CHILD}", ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate, joins)}`],
+        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate, joins)}`],
     ),
   );
-  const head = found.find((row) => row[CHILD] === null)!;
-  return { ...pageRowsOf<Row>(head, query.counted, dates, joins), children: childPagesOf(found, children) };
+  const head = children.length ? found.find((row) => row[PARENT] === null)! : found[0]!;
+  return { ...pageRowsOf<Row>(head, query.counted, dates, joins), children: childPagesOf(found, childColumns) };
 }
 
 /**
- * The page's rows, once (a materialized CTE), as one JSON array in the statement's head row (its "listChild"
+ * The page's rows, once (a materialized CTE), as one JSON array in the statement's head row (its "listParent"
  * null), and from those rows, UNION ALL, each child list's page of each of them (LATERAL joins, as in
  * selectPagesByParent) as plain rows: a row per child row (or one with a null rank when a page has none),
- * marked with its list ("listChild", the list's index), its parent ("listParent") and that parent's total.
- * Plain rows cost the database far less than JSON built of each row (a quarter less time for the statement
- * of 50 users with 10 posts each, measured with pgbench); rows behind or beyond the page get no child rows.
+ * marked with its parent ("listParent") and, when the page has more than one child list, its list
+ * ("listChild", the list's index). Plain rows cost the database far less than JSON built of each row (a
+ * quarter less time for the statement of 50 users with 10 posts each, measured with pgbench); rows behind or
+ * beyond the page get no child rows.
+ *
+ * Each value of a row costs this process a string and its parsing (500 rows for that statement), so a row
+ * carries nothing twice: not the column that points to its parent (it is the parent's id), and its page's
+ * total only on the rows ranked 1 or less, of which every page has at least one.
  */
 function withChildren(source: ListSource, query: PageQuery, children: ChildQuery[], gate: Gate, joins: Join[]): [head: string, body: string] {
   const { fields, outputs } = childOutputs(children);
   const quote = quoterOf(source.model);
   const columns = [...new Set(outputs.flatMap((output) => [...output.keys()]))];
   const size = gate ? [`NULL::float8 AS "${SIZE}"`] : [];
+  const listed = children.length > 1;
   const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)})`;
   const total = query.counted ? `(${countOf(source, [])})` : 'NULL::int';
-  const head = `SELECT NULL::int AS "${CHILD}", NULL::int AS "${PARENT}", ${total} AS "${TOTAL}", ${rows} AS "${ROWS}", ${columns.map((name) => `NULL AS ${quote(name)}`).join(', ')}${sizeOutput(gate)}`;
+  const headMarks = [...(listed ? [`NULL::int AS "${CHILD}"`] : []), `NULL::int AS "${PARENT}"`, `${total} AS "${TOTAL}"`, `${rows} AS "${ROWS}"`];
+  const head = `SELECT ${[...headMarks, ...columns.map((name) => `NULL AS ${quote(name)}`)].join(', ')}${sizeOutput(gate)}`;
   const childRows = children.map((child, i) => {
     const extra = [ofParent(child.parentKey)];
     const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, extra)}) AS counted ` : '';
     const page = `LEFT JOIN LATERAL (${pageUnion(child.source, { ...child.query, fields }, extra)}) AS page ON true`;
-    const output = columns.map((name) =>
-      outputs[i]!.has(name) ? `page.${quote(name)}` : `NULL::${outputs.find((o) => o.has(name))!.get(name)} AS ${quote(name)}`,
-    );
-    const marks = [String(i), 'parent.id', child.query.counted ? `counted."${TOTAL}"` : 'NULL::int', 'NULL::json'];
+    // A list without a column another list has: the page's own value of a model's column (it reads them all), a typed NULL for a computed key.
+    const output = columns.map((name) => {
+      const type = outputs.find((o) => o.get(name))?.get(name);
+      return outputs[i]!.has(name) || !type ? `page.${quote(name)}` : `NULL::${type} AS ${quote(name)}`;
+    });
+    const pageTotal = child.query.counted ? `CASE WHEN page."${RANK}" IS NULL OR page."${RANK}" <= 1 THEN counted."${TOTAL}" END` : 'NULL::int';
+    const marks = [...(listed ? [String(i)] : []), 'parent.id', pageTotal, 'NULL::json'];
     return `SELECT ${[...marks, ...output, ...size].join(', ')} FROM "${PAGE}" AS parent ${counted}${page} WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}${and(gate)}`;
   });
   return [`WITH "${PAGE}" AS MATERIALIZED (${pageUnion(source, query, [], joins)})`, [head, ...childRows].map((sql) => `(${sql})`).join(' UNION ALL ')];
@@ -134,15 +145,15 @@ function withChildren(source: ListSource, query: PageQuery, children: ChildQuery
 
 /**
  * What the child lists' plain rows hold: every child list reads the columns any of them asks for (rows of
- * one UNION ALL share their columns), and each list's page has, by name, its columns, its computed sort keys
- * (a search's relevance) with their SQL type, and its rank.
+ * one UNION ALL share their columns), and each list's page has, by name, its columns but the one pointing to
+ * its parent, its computed sort keys (a search's relevance) with their SQL type, and its rank.
  */
 function childOutputs(children: ChildQuery[]): { fields: string[] | null; outputs: Map<string, string>[] } {
   const { model } = children[0]!.source;
   if (children.some((child) => child.source.model !== model)) throw new Error('the child lists of a page must be of one model');
   const fields = children.some((child) => !child.query.fields) ? null : [...new Set(children.flatMap((child) => columnsOf(model, child.query.fields)))];
   const outputs = children.map((child) => {
-    const output = new Map(columnsOf(model, fields).map((name) => [name, '']));
+    const output = new Map<string, string>(columnsOf(model, fields).flatMap((name) => (name === child.parentKey ? [] : [[name, ''] as const])));
     for (const key of computedKeysOf(child)) output.set(key.attribute, SQL_TYPES[key.kind]);
     return output.set(RANK, 'int');
   });
@@ -152,21 +163,37 @@ function childOutputs(children: ChildQuery[]): { fields: string[] | null; output
 const SQL_TYPES = { integer: 'int', number: 'float8', date: 'timestamptz', string: 'text' } as const;
 const computedKeysOf = (child: ChildQuery) => child.query.page.ordering.keys.filter((key) => key.sql);
 
-/** Each child list's pages by parent id, from the plain rows of withChildren, each row with the columns its list asked for. */
-function childPagesOf(found: Record<string, unknown>[], children: ChildQuery[]): Map<number, PageRows<unknown>>[] {
-  const pages = children.map(() => new Map<number, PageRows<unknown>>());
-  // A row keeps its list's own columns and computed sort keys (cursors are made of them), not its siblings'.
-  const columns = children.map((child) => [...columnsOf(child.source.model, child.query.fields), ...computedKeysOf(child).map((key) => key.attribute)]);
+/** What a child list's rows keep: its columns (the one pointing to the parent, when asked, set from it), its computed sort keys (cursors are made of them). */
+interface ChildColumns {
+  read: string[];
+  parentKey: string | null;
+}
+
+function childColumnsOf(child: ChildQuery): ChildColumns {
+  const columns = columnsOf(child.source.model, child.query.fields);
+  return {
+    read: [...columns.filter((name) => name !== child.parentKey), ...computedKeysOf(child).map((key) => key.attribute)],
+    parentKey: columns.includes(child.parentKey) ? child.parentKey : null,
+  };
+}
+
+/** Each child list's pages by parent id, from the plain rows of withChildren, each row with the columns its list asked for, not its siblings'. */
+function childPagesOf(found: Record<string, unknown>[], lists: readonly ChildColumns[]): Map<number, PageRows<unknown>>[] {
+  const pages = lists.map(() => new Map<number, PageRows<unknown>>());
+  if (!lists.length) return pages; // a statement without child lists: its one row is the head
   for (const row of found) {
-    const i = row[CHILD] as number | null;
-    if (i === null) continue;
-    const parent = row[PARENT] as number;
+    const parent = row[PARENT] as number | null;
+    if (parent === null) continue;
+    const i = lists.length > 1 ? (row[CHILD] as number) : 0;
+    const { read, parentKey } = lists[i]!;
     let page = pages[i]!.get(parent);
-    if (!page) pages[i]!.set(parent, (page = emptyPage(row[TOTAL] as number | null)));
+    if (!page) pages[i]!.set(parent, (page = emptyPage(null)));
+    if (row[TOTAL] !== null) page.total = row[TOTAL] as number;
     const rank = row[RANK] as number | null;
     if (rank === null) continue;
     const own: Record<string, unknown> = {};
-    for (const name of columns[i]!) own[name] = row[name];
+    for (const name of read) own[name] = row[name];
+    if (parentKey) own[parentKey] = parent;
     place(page, own, rank);
   }
   return pages;
