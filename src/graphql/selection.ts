@@ -66,18 +66,21 @@ export function childListsOf(info: GraphQLResolveInfo, name: string): ChildList[
 function readSelection(connections: readonly FieldNode[], fragments: Fragments): ListSelection {
   let totalCount = false;
   let cursors = false;
+  let neighbours = false;
   for (const connection of connections) {
     for (const field of fieldsOf(connection.selectionSet, fragments)) {
       if (field.name.value === 'totalCount') totalCount = true;
       if (field.name.value === 'edges') cursors ||= fieldsOf(field.selectionSet, fragments).some((f) => f.name.value === 'cursor');
       if (field.name.value === 'pageInfo') {
-        cursors ||= fieldsOf(field.selectionSet, fragments).some((f) => f.name.value === 'startCursor' || f.name.value === 'endCursor');
+        const names = fieldsOf(field.selectionSet, fragments).map((f) => f.name.value);
+        cursors ||= names.includes('startCursor') || names.includes('endCursor');
+        neighbours ||= names.includes('hasNextPage') || names.includes('hasPreviousPage');
       }
     }
   }
   const nodeFields = nodeFieldsOf(connections, fragments);
   const fields = new Set(nodeFields.map((field) => field.name.value));
-  return { fields: [...fields], cursors, totalCount, objects: objectFieldsOf(nodeFields, fragments) };
+  return { fields: [...fields], cursors, neighbours, totalCount, objects: objectFieldsOf(nodeFields, fragments) };
 }
 
 /**

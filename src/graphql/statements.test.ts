@@ -152,6 +152,21 @@ describe('SQL statements per request', () => {
     expect(sql.join('\n')).not.toMatch(/count\(/i);
   });
 
+  it('reads no row beyond a page unless hasNextPage or hasPreviousPage is selected, and then answers them exactly', async () => {
+    await authorsWithPosts(2);
+    const after = (await api.gql(`{ posts(first: 1, orderBy: [{ field: TITLE }]) { pageInfo { endCursor } } }`)).data!.posts.pageInfo.endCursor;
+    const page = `posts(first: 2, after: $after, orderBy: [{ field: TITLE }])`;
+    const [plain] = await statementsFor(`query ($after: String) { ${page} { nodes { title } pageInfo { endCursor } } }`, { after });
+    expect(plain).toMatch(/LIMIT 2\b/);
+    expect(plain).not.toMatch(/LIMIT 3\b|UNION ALL/);
+    let answer: GraphQLAnswer | undefined;
+    const [flagged] = await statementsDuring(async () => {
+      answer = await api.gql(`query ($after: String) { ${page} { nodes { title } pageInfo { hasNextPage hasPreviousPage } } }`, { after });
+    });
+    expect(flagged).toMatch(/LIMIT 3\b/);
+    expect(answer!.data!.posts.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
+  });
+
   it('post(id) with its author: 1 statement, signed in or not; one more for the viewer when its session is not cached', async () => {
     const [author] = await authorsWithPosts(1);
     const post = await aPublishedPost(author!);

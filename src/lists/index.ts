@@ -32,6 +32,8 @@ export interface ListSelection {
   fields: readonly string[] | null;
   /** Whether any cursor is selected (an edge's, or pageInfo's start or end): cursors are made of the sort keys. */
   cursors: boolean;
+  /** Whether pageInfo's hasNextPage or hasPreviousPage is selected: only then does a page's statement look past the page for rows. */
+  neighbours: boolean;
   totalCount: boolean;
   /** The object fields selected of each row, with their fields (a post's `author { name }`): the page's statement reads them too. */
   objects?: readonly ObjectField[];
@@ -51,6 +53,8 @@ export interface ListRequest {
   fields: readonly string[] | null;
   /** Whether the page's statement also counts the whole list (for totalCount). */
   counted: boolean;
+  /** Whether the page's statement looks past the page (see ListSelection.neighbours); without it, pageInfo's flags are not known. */
+  neighbours: boolean;
   /** The object fields selected of each row (see ListSelection.objects). */
   objects: readonly ObjectField[];
   pageKey: string;
@@ -69,6 +73,7 @@ export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelecti
     page,
     fields: sortedFields,
     counted: selection.totalCount,
+    neighbours: selection.neighbours,
     objects: selection.objects ?? [],
     pageKey: JSON.stringify([
       args.search ?? null,
@@ -80,6 +85,7 @@ export function parseList(args: ListArgs, spec: ListSpec, selection: ListSelecti
       page.before,
       sortedFields,
       selection.totalCount,
+      selection.neighbours,
       selection.objects ?? [],
     ]),
   };

@@ -5,7 +5,7 @@ import { testDb } from '../test/database';
 import { aDraft, aPublishedPost, aUser } from '../test/factories';
 import { parseList, selectPage, selectPagesByParent } from '.';
 
-const everything = { fields: null, cursors: false, totalCount: true };
+const everything = { fields: null, cursors: false, neighbours: true, totalCount: true };
 
 describe('page statements', () => {
   it('read every column of a row as Sequelize reads it (Dates, nulls, microseconds cut to milliseconds)', async () => {
@@ -44,7 +44,7 @@ describe('page statements', () => {
     const ada = await aUser();
     const nobody = await aUser();
     await aPublishedPost(ada, { title: 'one' });
-    const request = parseList({ first: 5 }, POST_LIST, { fields: ['title'], cursors: false, totalCount: true });
+    const request = parseList({ first: 5 }, POST_LIST, { fields: ['title'], cursors: false, neighbours: true, totalCount: true });
     const pages = await selectPagesByParent<object>({ model: Post, scopes: [], where: request.where }, request, 'authorId', [nobody.id, ada.id]);
     expect(pages.map((page) => [page.total, page.rows.map((row) => (row as { title: string }).title)])).toEqual([
       [0, []],
@@ -75,14 +75,14 @@ describe('page statements under an answer budget', () => {
       await aPublishedPost(author, { title: 'é', content: 'ü'.repeat(1000 * (i + 1)) });
       await aPublishedPost(author, { title: 'x', content: null });
     }
-    const request = parseList({ first: 5 }, POST_LIST, { fields: ['content'], cursors: false, totalCount: false });
+    const request = parseList({ first: 5 }, POST_LIST, { fields: ['content'], cursors: false, neighbours: true, totalCount: false });
     const bytes = 2 * 1000 + 2 * 2000; // ü is two bytes in UTF-8
     const ids = authors.map((author) => author.id);
     const over = budgetOf(bytes - 1);
     const source = { model: Post, scopes: [], where: request.where, budget: over.budget };
     await expect(selectPagesByParent(source, request, 'authorId', ids)).rejects.toThrow('refused');
     await expect(selectPage(source, request)).rejects.toThrow('refused');
-    const users = parseList({}, USER_LIST, { fields: ['name'], cursors: false, totalCount: false });
+    const users = parseList({}, USER_LIST, { fields: ['name'], cursors: false, neighbours: true, totalCount: false });
     const child = { source, query: request, parentKey: 'authorId' };
     await expect(selectPage({ model: User, scopes: [], where: users.where }, users, [child])).rejects.toThrow('refused');
     expect(over.refused).toEqual([bytes, bytes, bytes]);
@@ -98,7 +98,7 @@ describe('page statements under an answer budget', () => {
   it('are not measured when what they read surely fits (titles of at most 255 characters)', async () => {
     const author = await aUser();
     await aPublishedPost(author, { title: 'one' });
-    const request = parseList({ first: 100 }, POST_LIST, { fields: ['title'], cursors: false, totalCount: false });
+    const request = parseList({ first: 100 }, POST_LIST, { fields: ['title'], cursors: false, neighbours: true, totalCount: false });
     const query = jest.spyOn(Post.sequelize!, 'query');
     const measured = async (left: number) => {
       query.mockClear();

@@ -43,7 +43,7 @@ const TOTAL = 'listTotal';
  * What to read of a list: which page, which fields of its rows (null: all), and whether to count it all;
  * `pageKey` says all of that in one string.
  */
-export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'pageKey'> & Partial<Pick<ListRequest, 'objects'>>;
+export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'neighbours' | 'pageKey'> & Partial<Pick<ListRequest, 'objects'>>;
 
 // Sequelize's query generator costs more than running some statements: the text written for a page query
 // is kept for requests that ask the same (same list, scopes, filter, order, page and fields; parent ids are
@@ -259,11 +259,12 @@ function listWhere(source: ListSource, extra: WhereOptions[]): WhereOptions[] {
 }
 
 /**
- * The page's rows (size + 1 of them, in scan order, between the cursors) with the rows `joins` reads of
- * each and, UNION ALL, for each cursor the nearest row on its far side: whether rows lie before and after
- * the page is then exact (pageInfo), whichever cursors are given, in the same statement.
+ * The page's rows (in scan order, between the cursors) with the rows `joins` reads of each and, when the
+ * client asks whether rows lie before or after the page (pageInfo's hasNextPage, hasPreviousPage), one row
+ * more and, UNION ALL, for each cursor the nearest row on its far side: the answer is then exact, whichever
+ * cursors are given, in the same statement. A page whose flags nobody reads reads no row beyond it.
  */
-function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: WhereOptions[], joins: Join[] = []): string {
+function pageUnion(source: ListSource, { page, fields, neighbours }: PageQuery, extra: WhereOptions[], joins: Join[] = []): string {
   const { model } = source;
   const columns = columnsOf(model, fields);
   const joined: Attribute[] = joins.map((join) => [literal(join.sql), join.name]);
@@ -272,9 +273,9 @@ function pageUnion(source: ListSource, { page, fields }: PageQuery, extra: Where
   const { list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
   const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${key.sql ?? quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
-  const branches = [inPage(source, page, extra, marked(inScanOrder), page.size + 1)];
-  if (start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
-  if (end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
+  const branches = [inPage(source, page, extra, marked(inScanOrder), neighbours ? page.size + 1 : page.size)];
+  if (neighbours && start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
+  if (neighbours && end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
 }
 
