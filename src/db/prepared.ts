@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Client } from './pg';
+import { Lru } from '../lru';
 
 /**
  * Statements PostgreSQL parses and plans once per connection: a read (SELECT or WITH) without parameters
@@ -18,16 +19,14 @@ const PREPARED_PER_CONNECTION = 250;
 const READ = /^\s*(?:SELECT|WITH)\b/i;
 
 // A text seen once maps to null; a text seen again, to its statement's name. A name is never reused for
-// another text: pg refuses a name it has prepared with different text on the same connection.
-const names = new Map<string, string | null>();
+// another text: pg refuses a name it has prepared with different text on the same connection. Each run
+// makes the text the most recent, so a statement in use keeps its name however many one-off texts come and
+// go (a new name would take another of each connection's places).
+const names = new Lru<string, string | null>(TEXTS_SEEN);
 let lastName = 0;
 
 function nameOf(text: string): string | undefined {
   const name = names.get(text);
-  // Each run moves the text to the newest end, so a statement in use keeps its name however many one-off
-  // texts come and go (a new name would take another of each connection's places).
-  names.delete(text);
-  if (name === undefined && names.size >= TEXTS_SEEN) names.delete(names.keys().next().value!);
   const named = name === undefined ? null : (name ?? `content_api_${(lastName += 1)}`);
   names.set(text, named);
   return named ?? undefined;

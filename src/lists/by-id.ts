@@ -1,15 +1,11 @@
 import { literal, QueryTypes, type Model, type ModelStatic } from 'sequelize';
 import type { Join } from './joined';
-import { attributesOf } from './select';
-
-interface SelectQueryGenerator {
-  selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
-}
+import { attributesOf, type SelectQueryGenerator } from './select';
+import { Lru } from '../lru';
 
 // The statement's text before its ids, per model and joins: a few (the joins come from the fields a document
 // selects of a post's author), bounded all the same.
-const HEADS_KEPT = 100;
-const heads = new Map<string, string>();
+const heads = new Lru<string, string>(100);
 
 /**
  * Rows of `model` by primary key, as plain objects: the columns a finder reads, with the rows `joins` reads
@@ -32,7 +28,6 @@ function headOf(model: ModelStatic<Model>, joins: readonly Join[]): string {
     const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
     const attributes = [...attributesOf(model), ...joins.map((join) => [literal(join.sql), join.name])];
     head = generator.selectQuery(model.getTableName() as string, { attributes }, model).replace(/;\s*$/, '');
-    if (heads.size >= HEADS_KEPT) heads.delete(heads.keys().next().value!);
     heads.set(key, head);
   }
   return head;

@@ -5,6 +5,7 @@ import { joinsOf, readJoined, type Join } from './joined';
 import { textBytes, textBytesSql, textColumnsOf } from './size';
 import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
+import { Lru } from '../lru';
 
 type Attribute = string | readonly [ReturnType<typeof literal>, string];
 
@@ -22,7 +23,8 @@ export interface ListSource {
   budget?: AnswerBudget;
 }
 
-interface SelectQueryGenerator {
+/** The part of Sequelize's query generator that writes a SELECT (not in its public types). */
+export interface SelectQueryGenerator {
   selectQuery(table: string, options: object, model: ModelStatic<Model>): string;
 }
 
@@ -47,15 +49,14 @@ export type PageQuery = Pick<ListRequest, 'page' | 'fields' | 'counted' | 'neigh
 
 // Sequelize's query generator costs more than running some statements: the text written for a page query
 // is kept for requests that ask the same (same list, scopes, filter, order, page and fields; parent ids are
-// not part of it), the most recent few hundred.
-const STATEMENTS_KEPT = 500;
-const statements = new Map<string, unknown>();
+// not part of it), the few hundred used most recently.
+const statements = new Lru<string, unknown>(500);
 
 function remembered<Text>(source: ListSource, query: PageQuery, kind: string, write: () => Text): Text {
   const key = `${kind} ${source.model.name} ${JSON.stringify(source.scopes)} ${query.pageKey}`;
-  if (statements.has(key)) return statements.get(key) as Text;
+  const kept = statements.get(key);
+  if (kept !== undefined) return kept as Text;
   const text = write();
-  if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
   statements.set(key, text);
   return text;
 }
