@@ -102,27 +102,21 @@ export async function listPosts(ctx: Context, args: ListArgs, selection: ListSel
   return toConnection(found, request.page);
 }
 
-/**
- * What each author's `posts(args)` reads, the loader that batches it across authors, and the pages already
- * read by the statement of a page of authors (see postsOfAuthorsWithPage), by author.
- */
+/** What each author's `posts(args)` reads, and its pages by author (read with a page of authors, or batched across authors). */
 function postsOfAuthors(ctx: Context, args: ListArgs, selection: ListSelection) {
   const request = parseList(args, POST_LIST, selection);
   const source = visiblePosts(ctx, request);
-  return { request, source, pages: ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId'), read: new Map<number, PageRows<PostRow>>() };
+  return { request, source, pages: ctx.loaders.pagesByParent<PostRow>(source, request, 'authorId') };
 }
 
-/**
- * One author's posts the viewer may see; batched across authors by the loaders. A page the authors' own
- * statement read is answered at once: the 50 users of a page then cost no promise each for their posts.
- */
+/** One author's posts the viewer may see: at once when a page of authors read them, else batched across authors by the loaders. */
 export function listPostsOfAuthor(
   ctx: Context,
   authorId: number,
   args: ListArgs,
   selection: ListSelection,
 ): Connection<PostRow> | Promise<Connection<PostRow>> {
-  const { request, pages, read } = ctx.loaders.forField(selection, args, () => postsOfAuthors(ctx, args, selection));
+  const { request, pages } = ctx.loaders.forField(selection, args, () => postsOfAuthors(ctx, args, selection));
   spendOnAnswer(ctx, 0);
   // An author's page is read once but goes into the answer once for every place that asks for it (each
   // post's `author { posts }`): it counts every time.
@@ -130,8 +124,8 @@ export function listPostsOfAuthor(
     spendOnAnswer(ctx, found.bytes);
     return toConnection(found, request.page);
   };
-  const found = read.get(authorId);
-  return found ? answer(found) : pages.load(authorId).then(answer);
+  const found = pages.page(authorId);
+  return found instanceof Promise ? found.then(answer) : answer(found);
 }
 
 /**
@@ -147,14 +141,10 @@ export function postsOfAuthorsWithPage(ctx: Context, list: ChildList): { child: 
     if (error instanceof AppError) return null;
     throw error;
   }
-  const { request, source, pages, read } = asked;
+  const { request, source, pages } = asked;
   return {
     child: { source, query: request, parentKey: 'authorId' },
-    keep: (found) =>
-      found.forEach((page, authorId) => {
-        read.set(authorId, page as PageRows<PostRow>);
-        pages.prime(authorId, page as PageRows<PostRow>);
-      }),
+    keep: (found) => found.forEach((page, authorId) => pages.keep(authorId, page as PageRows<PostRow>)),
   };
 }
 
