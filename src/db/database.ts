@@ -10,7 +10,8 @@ import { readFromPrimaryWhen, replicationFor } from './replicas';
 import { guardTransactions, setTransactionRetries } from './transaction';
 import { initModels } from './models';
 
-export type StatementListener = (sql: string) => void;
+/** Called with a statement's SQL and, when it has them, its parameters (Sequelize's `bind`). */
+export type StatementListener = (sql: string, parameters?: readonly unknown[]) => void;
 
 export interface Database {
   sequelize: Sequelize;
@@ -105,12 +106,13 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   initModels(sequelize);
   guardTransactions(sequelize);
   setTransactionRetries(sequelize, options.transactionRetries ?? 3);
-  sequelize.addHook('afterQuery', (_options, query) => {
+  sequelize.addHook('afterQuery', (options, query) => {
     const request = currentRequest();
     if (!request && listeners.size === 0) return;
     const sql = String((query as unknown as { sql?: string }).sql ?? '');
     if (request && !isTransactionControl(sql)) request.statements += 1;
-    for (const listener of listeners) listener(sql);
+    const { bind } = options as { bind?: unknown };
+    for (const listener of listeners) listener(sql, Array.isArray(bind) ? bind : undefined);
   });
   return {
     sequelize,

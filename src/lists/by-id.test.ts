@@ -33,7 +33,17 @@ describe('rows by id', () => {
     expect(rows[0]!.author).toEqual({ id: author.id, name: 'Author' });
   });
 
-  it('take integers only (they are written into the statement)', async () => {
+  it('run one text whatever the ids, which go as a parameter (so lookups take no prepared statement each, see db/prepared.ts)', async () => {
+    const author = await aUser();
+    const posts = [await aPublishedPost(author), await aPublishedPost(author)];
+    const texts = [];
+    for (const post of posts) texts.push(...(await statementsDuring(() => selectByIds(Post, [post.id]))));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).toContain('$1');
+  });
+
+  it('take integers only', async () => {
     await expect(selectByIds(Post, [1, 0.5])).rejects.toThrow('ids must be integers');
     await expect(selectByIds(Post, [Number.NaN])).rejects.toThrow('ids must be integers');
   });

@@ -17,8 +17,10 @@ const heads = new Lru<string, string>(100);
 export async function selectByIds<Row extends object>(model: ModelStatic<Model>, ids: readonly number[], joins: readonly Join[] = []): Promise<Row[]> {
   if (!ids.every(Number.isSafeInteger)) throw new Error('ids must be integers');
   const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
-  const sql = `${headOf(model, joins)} WHERE ${quote(model.name)}.${quote(model.primaryKeyAttribute)} IN (${ids.join(',')})`;
-  return model.sequelize!.query<Row>(sql, { type: QueryTypes.SELECT });
+  // The ids go as a parameter: one text for every lookup, which prepared.ts never names, so lookups of
+  // thousands of different posts take none of a connection's places for prepared statements.
+  const sql = `${headOf(model, joins)} WHERE ${quote(model.name)}.${quote(model.primaryKeyAttribute)} = ANY($1)`;
+  return model.sequelize!.query<Row>(sql, { type: QueryTypes.SELECT, bind: [ids] });
 }
 
 function headOf(model: ModelStatic<Model>, joins: readonly Join[]): string {

@@ -7,7 +7,7 @@ import { whereOf } from './filter';
 import { testDb } from '../test/database';
 import { aPublishedPost, aUser } from '../test/factories';
 import { postId } from '../test/ids';
-import { statementsDuring, useServer } from '../test/server';
+import { statementsDuring, statementsWithParametersDuring, useServer } from '../test/server';
 
 const api = useServer();
 
@@ -24,23 +24,24 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
  * The plan PostgreSQL would choose for `sql` if scans of whole tables cost what they do on large ones
  * (`settings` off): on a few rows it rightly prefers reading them all, which says nothing of millions.
  */
-async function planOf(sql: string, settings: string[] = ['enable_seqscan']): Promise<PlanNode[]> {
+async function planOf(sql: string, settings: string[] = ['enable_seqscan'], parameters: readonly unknown[] = []): Promise<PlanNode[]> {
   return testDb().sequelize.transaction(async (transaction) => {
     for (const setting of settings) await testDb().sequelize.query(`SET LOCAL ${setting} = off`, { transaction });
     const [row] = await testDb().sequelize.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, {
       type: QueryTypes.SELECT,
       transaction,
+      ...(parameters.length && { bind: [...parameters] }),
     });
     return nodesOf(row!['QUERY PLAN'][0].Plan);
   });
 }
 
-/** The statements the server runs for one operation. */
-async function statementsOf(query: string, variables: Record<string, unknown> = {}): Promise<string[]> {
+/** The statements the server runs for one operation, with their parameters. */
+async function statementsOf(query: string, variables: Record<string, unknown> = {}) {
   let errors: unknown;
-  const sql = await statementsDuring(async () => void ({ errors } = await api.gql(query, variables)));
+  const statements = await statementsWithParametersDuring(async () => void ({ errors } = await api.gql(query, variables)));
   expect(errors).toBeUndefined();
-  return sql;
+  return statements;
 }
 
 async function someData() {
@@ -56,10 +57,10 @@ describe('query plans', () => {
     '%s: no statement scans the whole posts table',
     async (_, operation) => {
       const posts = await someData();
-      const sql = await statementsOf(operation.query, { id: postId(posts[5]!), text: 'Postgres' });
-      expect(sql.length).toBeGreaterThan(0);
-      for (const statement of sql) {
-        const scans = (await planOf(statement)).filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name']);
+      const statements = await statementsOf(operation.query, { id: postId(posts[5]!), text: 'Postgres' });
+      expect(statements.length).toBeGreaterThan(0);
+      for (const { sql, parameters } of statements) {
+        const scans = (await planOf(sql, undefined, parameters)).filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name']);
         expect(scans).not.toContain('posts');
       }
     },

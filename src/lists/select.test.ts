@@ -3,6 +3,7 @@ import { User } from '../db/models/user';
 import { POST_LIST, USER_LIST } from '../services/lists';
 import { testDb } from '../test/database';
 import { aDraft, aPublishedPost, aUser } from '../test/factories';
+import { statementsDuring } from '../test/server';
 import { parseList, selectPage, selectPagesByParent } from '.';
 
 const everything = { fields: null, cursors: false, neighbours: true, totalCount: true };
@@ -50,6 +51,16 @@ describe('page statements', () => {
       [0, []],
       [1, ['one']],
     ]);
+  });
+
+  it('of parents read one text whatever the parents, whose ids go as a parameter (see db/prepared.ts)', async () => {
+    const [ada, bob] = [await aUser(), await aUser()];
+    const request = parseList({ first: 5 }, POST_LIST, { fields: ['title'], cursors: false, neighbours: true, totalCount: true });
+    const pagesOf = (ids: number[]) => selectPagesByParent<object>({ model: Post, scopes: [], where: request.where }, request, 'authorId', ids);
+    const texts = [...(await statementsDuring(() => pagesOf([ada.id]))), ...(await statementsDuring(() => pagesOf([bob.id, ada.id])))];
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).toContain('unnest($1::integer[])');
   });
 });
 

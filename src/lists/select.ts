@@ -220,18 +220,24 @@ export async function selectPagesByParent<Row>(
   parentIds: readonly number[],
 ): Promise<PageRows<Row>[]> {
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
-  const parents = `unnest(ARRAY[${parentIds.join(',')}]::integer[]) WITH ORDINALITY AS parent(id, position)`;
+  // The parent ids go as a parameter, as a lookup's ids do (see by-id.ts).
+  const parents = `unnest($1::integer[]) WITH ORDINALITY AS parent(id, position)`;
   const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query.fields));
   const measure = () =>
     remembered(source, query, `measure by ${parentKey}`, () => `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`);
   const list = measuredList(source, query, parentIds.length * query.page.size, () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`);
-  const found = await runMeasured(source.model, [list], (gate) => {
-    const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
-      outputOf(query),
-      `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
-    ]);
-    return [`SELECT ${output}${sizeOutput(gate)} FROM ${parents} ${joined}`];
-  });
+  const found = await runMeasured(
+    source.model,
+    [list],
+    (gate) => {
+      const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
+        outputOf(query),
+        `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
+      ]);
+      return [`SELECT ${output}${sizeOutput(gate)} FROM ${parents} ${joined}`];
+    },
+    [parentIds],
+  );
   return found.map((row) => pageRowsOf<Row>(row, query.counted, dates));
 }
 
@@ -307,9 +313,14 @@ function pageBytes(source: ListSource, query: PageQuery, extra: WhereOptions[], 
 }
 
 /** Runs a statement of pages kept to the answer's budget (see measuredStatement). */
-async function runMeasured(model: ModelStatic<Model>, lists: MeasuredList[], write: (gate: Gate) => string[]): Promise<Record<string, unknown>[]> {
+async function runMeasured(
+  model: ModelStatic<Model>,
+  lists: MeasuredList[],
+  write: (gate: Gate) => string[],
+  bind?: unknown[],
+): Promise<Record<string, unknown>[]> {
   const statement = measuredStatement(lists, write);
-  const found = await run(model, statement.sql);
+  const found = await run(model, statement.sql, bind);
   statement.check(found);
   return found;
 }
@@ -335,8 +346,8 @@ function branch(model: ModelStatic<Model>, attributes: Attribute[], where: Where
   return sql.replace(/;\s*$/, '');
 }
 
-async function run(model: ModelStatic<Model>, sql: string): Promise<Record<string, unknown>[]> {
-  return model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT });
+async function run(model: ModelStatic<Model>, sql: string, bind?: unknown[]): Promise<Record<string, unknown>[]> {
+  return model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, ...(bind && { bind }) });
 }
 
 const quoterOf = (model: ModelStatic<Model>) => (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);

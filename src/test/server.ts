@@ -82,8 +82,13 @@ export function useServer(options: Partial<Omit<ServerDeps, 'sequelize'>> = {}):
 
 /** The SQL statements run while `work` runs. */
 export async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const stop = testDb().onStatement((sql) => statements.push(sql));
+  return (await statementsWithParametersDuring(work)).map((statement) => statement.sql);
+}
+
+/** The SQL statements run while `work` runs, each with its parameters (none: an empty list). */
+export async function statementsWithParametersDuring(work: () => Promise<unknown>): Promise<{ sql: string; parameters: readonly unknown[] }[]> {
+  const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+  const stop = testDb().onStatement((sql, parameters = []) => statements.push({ sql, parameters }));
   try {
     await work();
   } finally {
