@@ -3,34 +3,34 @@ import type { Join } from './joined';
 import { attributesOf, type SelectQueryGenerator } from './select';
 import { Lru } from '../lru';
 
-// The statement's text before its ids, per model and joins: a few (the joins come from the fields a document
-// selects of a post's author), bounded all the same.
-const heads = new Lru<string, string>(100);
+// The statement's text per model and joins: a few (the joins come from the fields a document selects of a
+// post's author), bounded all the same.
+const statements = new Lru<string, string>(100);
 
 /**
  * Rows of `model` by primary key, as plain objects: the columns a finder reads, with the rows `joins` reads
  * of each (a post's author), soft-deleted rows included (callers apply the visibility rules). Model.findAll
  * does the same for about twice the Node CPU of running the statement (it clones its options and writes the
- * query again for every batch): here the text before the ids is written by Sequelize's query generator once
- * per model and joins, and kept.
+ * query again for every batch): here the text is written by Sequelize's query generator once per model and
+ * joins, and kept. The ids go as a parameter: one text for every lookup, which prepared.ts never names, so
+ * lookups of thousands of different posts take none of a connection's places for prepared statements.
  */
 export async function selectByIds<Row extends object>(model: ModelStatic<Model>, ids: readonly number[], joins: readonly Join[] = []): Promise<Row[]> {
   if (!ids.every(Number.isSafeInteger)) throw new Error('ids must be integers');
-  const quote = (name: string) => model.sequelize!.getQueryInterface().quoteIdentifier(name);
-  // The ids go as a parameter: one text for every lookup, which prepared.ts never names, so lookups of
-  // thousands of different posts take none of a connection's places for prepared statements.
-  const sql = `${headOf(model, joins)} WHERE ${quote(model.name)}.${quote(model.primaryKeyAttribute)} = ANY($1)`;
-  return model.sequelize!.query<Row>(sql, { type: QueryTypes.SELECT, bind: [ids] });
+  return model.sequelize!.query<Row>(statementOf(model, joins), { type: QueryTypes.SELECT, bind: [ids] });
 }
 
-function headOf(model: ModelStatic<Model>, joins: readonly Join[]): string {
+function statementOf(model: ModelStatic<Model>, joins: readonly Join[]): string {
   const key = [model.name, ...joins.map((join) => `${join.name} ${join.sql}`)].join(' | ');
-  let head = heads.get(key);
-  if (head === undefined) {
-    const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
+  let sql = statements.get(key);
+  if (sql === undefined) {
+    const queryInterface = model.sequelize!.getQueryInterface();
+    const generator = queryInterface.queryGenerator as SelectQueryGenerator;
     const attributes = [...attributesOf(model), ...joins.map((join) => [literal(join.sql), join.name])];
-    head = generator.selectQuery(model.getTableName() as string, { attributes }, model).replace(/;\s*$/, '');
-    heads.set(key, head);
+    const head = generator.selectQuery(model.getTableName() as string, { attributes }, model).replace(/;\s*$/, '');
+    const quote = (name: string) => queryInterface.quoteIdentifier(name);
+    sql = `${head} WHERE ${quote(model.name)}.${quote(model.primaryKeyAttribute)} = ANY($1)`;
+    statements.set(key, sql);
   }
-  return head;
+  return sql;
 }
