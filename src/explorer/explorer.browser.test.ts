@@ -49,6 +49,25 @@ async function run(page: Page, expected: string): Promise<string> {
   return result.innerText();
 }
 
+/**
+ * Waits until the query editor has parsed the operation named `name`. GraphiQL parses the editor's text 100 ms after
+ * it changes and sends a run by what it parsed: a run before that sends the new text under the previous tab's
+ * operation name (refused as an unknown operation), or a subscription as a POST.
+ */
+async function waitForParsed(page: Page, name: string): Promise<void> {
+  type Editor = { CodeMirror: { operationName?: string | null } };
+  await page.waitForFunction(({ element, name }) => (element as unknown as Editor).CodeMirror.operationName === name, {
+    element: await page.locator('.graphiql-query-editor .CodeMirror').elementHandle(),
+    name,
+  });
+}
+
+/** Opens the example tab of the operation named `name`, ready to run. */
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.locator('.graphiql-tab', { hasText: name }).click();
+  await waitForParsed(page, name);
+}
+
 function leftTheServer(requests: string[]): string[] {
   const origin = new URL(api.url).origin;
   return requests.filter((url) => new URL(url).origin !== origin && !url.startsWith('data:'));
@@ -89,7 +108,7 @@ it(
   async () => {
     const { user, token } = await aSignedInUser({ name: 'Katherine Johnson' });
     const { page, requests, problems } = await openExplorer();
-    await page.locator('.graphiql-tab', { hasText: 'CreatePost' }).click();
+    await openTab(page, 'CreatePost');
 
     // The headers editor is open on the tab, showing where the token goes.
     const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
@@ -118,7 +137,7 @@ it(
     const emails: string[] = [];
     for (let visit = 0; visit < 2; visit += 1) {
       const { page, problems } = await openExplorer();
-      await page.locator('.graphiql-tab', { hasText: 'SignUp' }).click();
+      await openTab(page, 'SignUp');
       await page
         .getByRole('button', { name: /Variables/ })
         .first()
@@ -151,32 +170,18 @@ async function setEditor(page: Page, editor: 'query' | 'headers', text: string):
   throw new Error(`the ${editor} editor would not keep ${text}`);
 }
 
-/**
- * Waits until the query editor has parsed a subscription: GraphiQL sends an operation over the WebSocket by
- * the editor's parsed document, which follows its text a moment later (an earlier run would go as a POST).
- */
-async function waitForSubscriptionParsed(page: Page): Promise<void> {
-  type Editor = { CodeMirror: { operations?: { operation: string }[] | null } };
-  await page.waitForFunction(
-    (element) => (element as unknown as Editor).CodeMirror.operations?.[0]?.operation === 'subscription',
-    await page.locator('.graphiql-query-editor .CodeMirror').elementHandle(),
-  );
-}
-
 it(
   "shows in one window's NewPosts subscription the post another window's CreatePost publishes, over a WebSocket",
   async () => {
     const { token } = await aSignedInUser({ name: 'Dorothy Vaughan' });
     const watcher = await openExplorer();
-    await watcher.page.locator('.graphiql-tab', { hasText: 'NewPosts' }).click();
-    await watcher.page.locator('.graphiql-query-editor').getByText('subscription NewPosts').first().waitFor();
-    await waitForSubscriptionParsed(watcher.page);
+    await openTab(watcher.page, 'NewPosts');
     const before = await activeSubscriptions(api.url);
     await watcher.page.locator('.graphiql-execute-button').click();
     await waitFor('the subscription to start', async () => (await activeSubscriptions(api.url)) > before, 60_000);
 
     const writer = await openExplorer();
-    await writer.page.locator('.graphiql-tab', { hasText: 'CreatePost' }).click();
+    await openTab(writer.page, 'CreatePost');
     await setEditor(writer.page, 'headers', `{"Authorization": "Bearer ${token}"}`);
     await run(writer.page, 'Dorothy Vaughan');
 
@@ -198,9 +203,9 @@ it(
   async () => {
     const { token } = await aSignedInUser({ name: 'Mary Jackson' });
     const { page, problems } = await openExplorer();
-    await page.locator('.graphiql-tab', { hasText: 'NewPosts' }).click();
+    await openTab(page, 'NewPosts');
     await setEditor(page, 'query', 'subscription Mine { viewerPostsChanged { kind post { title } } }');
-    await waitForSubscriptionParsed(page);
+    await waitForParsed(page, 'Mine');
     // Without a token, the server refuses it.
     const result = await run(page, 'UNAUTHENTICATED');
     expect(result).not.toContain('"kind"');
