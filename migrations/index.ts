@@ -10,6 +10,7 @@ import * as externalIdentities from './20261128100000-external-identities';
 import * as trigramIndexes from './20261128120000-trigram-indexes';
 import * as postSearch from './20261128124110-post-search';
 import * as usersLastWrite from './20261128140000-users-last-write';
+import * as authorPostCounts from './20261129030000-author-post-counts';
 
 /**
  * Every migration, oldest first. Listed here rather than found by a file glob so that the same
@@ -27,4 +28,5 @@ export const migrations: MigrationModule[] = [
   { name: '20261128120000-trigram-indexes', ...trigramIndexes },
   { name: '20261128124110-post-search', ...postSearch },
   { name: '20261128140000-users-last-write', ...usersLastWrite },
+  { name: '20261129030000-author-post-counts', ...authorPostCounts },
 ];

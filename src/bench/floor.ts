@@ -38,12 +38,12 @@ const FULL_TEXT = `SELECT p.id, p.title, u.name FROM (
     SELECT p.id, p.title, p."authorId", (-ts_rank(p.search, q)::float8) AS relevance FROM posts p, websearch_to_tsquery('english', $1) AS q
     WHERE p.search @@ q AND ${VISIBLE} ORDER BY relevance, p.id LIMIT 50) AS p
   JOIN users u ON u.id = p."authorId" ORDER BY p.relevance, p.id`;
-// The users page, each user's ten newest published posts and their count, through LATERAL joins. A
-// post's author is the user it is listed under, so no join is needed for it.
+// The users page with each user's count of published posts (kept on the user's row), and each user's ten
+// newest published posts through a LATERAL join. A post's author is the user it is listed under, so no join
+// is needed for it.
 const NESTED = `
-  SELECT u.id, u.name, p.title, c.total
-  FROM (SELECT id, name FROM users ORDER BY id LIMIT 50) AS u
-  CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM posts p WHERE p."authorId" = u.id AND ${VISIBLE}) AS c
+  SELECT u.id, u.name, p.title, u.total
+  FROM (SELECT id, name, "publishedPostCount" AS total FROM users ORDER BY id LIMIT 50) AS u
   LEFT JOIN LATERAL (SELECT p.id, p.title, p."createdAt" FROM posts p WHERE p."authorId" = u.id AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 10) AS p ON true
   ORDER BY u.id, p."createdAt" DESC, p.id DESC`;
 

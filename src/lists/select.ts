@@ -21,6 +21,11 @@ export interface ListSource {
   scopes: ScopeCall[];
   where: WhereOptions;
   budget?: AnswerBudget;
+  /**
+   * For a list of a parent (an author's posts), the list's size as the database keeps it for the row `parent`
+   * of the statement around it (an SQL value, see Post's keptPostCount): read for totalCount instead of a COUNT.
+   */
+  keptCount?: string;
 }
 
 /** The part of Sequelize's query generator that writes a SELECT (not in its public types). */
@@ -98,7 +103,7 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
     remembered(source, query, ['page', gate && 'gated', ...childKeys].join(' | '), () =>
       children.length
         ? withChildren(source, query, children, gate, joins)
-        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, [], '', gate, joins)}`],
+        : [`SELECT ${outputOf(query)}${sizeOutput(gate)} FROM ${pageJoin(source, query, null, gate, joins)}`],
     ),
   );
   const head = children.length ? found.find((row) => row[PARENT] === null)! : found[0]!;
@@ -125,12 +130,12 @@ function withChildren(source: ListSource, query: PageQuery, children: ChildQuery
   const size = gate ? [`NULL::float8 AS "${SIZE}"`] : [];
   const listed = children.length > 1;
   const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)})`;
-  const total = query.counted ? `(${countOf(source, [])})` : 'NULL::int';
+  const total = query.counted ? `(${countOf(source, null)})` : 'NULL::int';
   const headMarks = [...(listed ? [`NULL::int AS "${CHILD}"`] : []), `NULL::int AS "${PARENT}"`, `${total} AS "${TOTAL}"`, `${rows} AS "${ROWS}"`];
   const head = `SELECT ${[...headMarks, ...columns.map((name) => `NULL AS ${quote(name)}`)].join(', ')}${sizeOutput(gate)}`;
   const childRows = children.map((child, i) => {
     const extra = [ofParent(child.parentKey)];
-    const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, extra)}) AS counted ` : '';
+    const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, child.parentKey)}) AS counted ` : '';
     const page = `LEFT JOIN LATERAL (${pageUnion(child.source, { ...child.query, fields }, extra)}) AS page ON true`;
     // A list without a column another list has: the page's own value of a model's column (it reads them all), a typed NULL for a computed key.
     const output = columns.map((name) => {
@@ -232,7 +237,7 @@ export async function selectPagesByParent<Row>(
     (gate) => {
       const [output, joined] = remembered(source, query, `pages by ${parentKey}${gate && ' gated'}`, () => [
         outputOf(query),
-        `CROSS JOIN ${pageJoin(source, query, [ofParent(parentKey)], 'LATERAL ', gate)} ORDER BY parent.position`,
+        `CROSS JOIN ${pageJoin(source, query, parentKey, gate)} ORDER BY parent.position`,
       ]);
       return [`SELECT ${output}${sizeOutput(gate)} FROM ${parents} ${joined}`];
     },
@@ -247,17 +252,20 @@ function outputOf(query: PageQuery): string {
 
 /**
  * The page's rows as one JSON array (null when there are none), with the COUNT beside it when counted;
- * both aggregates, so there is exactly one row. `lateral` when the lists depend on a parent row.
+ * both aggregates, so there is exactly one row. LATERAL for the list of each row `parent` (by `parentKey`).
  */
-function pageJoin(source: ListSource, query: PageQuery, extra: WhereOptions[], lateral: 'LATERAL ' | '', gate: Gate, joins: Join[] = []): string {
+function pageJoin(source: ListSource, query: PageQuery, parentKey: string | null, gate: Gate, joins: Join[] = []): string {
+  const lateral = parentKey ? 'LATERAL ' : '';
+  const extra = parentKey ? [ofParent(parentKey)] : [];
   const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra, joins)}) AS rows${where(gate)}) AS page`;
   if (!query.counted) return page;
-  return `${lateral}(${countOf(source, extra)}) AS counted CROSS JOIN ${page}`;
+  return `${lateral}(${countOf(source, parentKey)}) AS counted CROSS JOIN ${page}`;
 }
 
-/** The COUNT of the whole list, for totalCount. */
-function countOf(source: ListSource, extra: WhereOptions[]): string {
-  return branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, extra));
+/** The size of the whole list, for totalCount: for the list of each row `parent`, the one kept when there is one, else a COUNT. */
+function countOf(source: ListSource, parentKey: string | null): string {
+  if (parentKey && source.keptCount) return `SELECT coalesce(${source.keptCount}, 0)::int AS "${TOTAL}"`;
+  return branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, parentKey ? [ofParent(parentKey)] : []));
 }
 
 /** The conditions of the whole list: the parent's, the scopes', not soft-deleted, the client's filter. */

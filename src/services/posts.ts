@@ -1,6 +1,6 @@
 import { OptimisticLockError } from 'sequelize';
 import type { Context } from '../context';
-import { Post, type PostRow } from '../db/models/post';
+import { keptPostCount, Post, type PostRow } from '../db/models/post';
 import type { UserRow } from '../db/models/user';
 import {
   parseList,
@@ -87,7 +87,10 @@ export function getAuthor(ctx: Context, post: PostRow, fields: readonly string[]
 
 /** The posts of a list request that the viewer may see; their statements keep to the request's answer budget. */
 function visiblePosts(ctx: Context, request: ListRequest): ListSource {
-  return { model: Post, scopes: [['visibleTo', ctx.viewer?.id ?? null]], where: request.where, budget: answerBudget(ctx) };
+  const viewerId = ctx.viewer?.id ?? null;
+  const source: ListSource = { model: Post, scopes: [['visibleTo', viewerId]], where: request.where, budget: answerBudget(ctx) };
+  // Unfiltered, an author's posts are counted as they are written: their totalCount reads that count.
+  return Reflect.ownKeys(request.where).length ? source : { ...source, keptCount: keptPostCount(viewerId) };
 }
 
 /**

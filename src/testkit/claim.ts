@@ -34,4 +34,10 @@ export async function claimDatabase(sequelize: Sequelize, mayWipe: boolean): Pro
   await sequelize.query(`DROP SCHEMA IF EXISTS ${SNAPSHOT_SCHEMA} CASCADE; CREATE SCHEMA ${SNAPSHOT_SCHEMA}`);
   await queryInterface.dropAllTables();
   await queryInterface.dropAllEnums();
+  // The migrations' functions (a trigger goes with its table, not the function it calls), not an extension's (pg_trgm's).
+  await sequelize.query(`DO $$ DECLARE f regprocedure; BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc AS p WHERE p.pronamespace = 'public'::regnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP EXECUTE format('DROP FUNCTION %s', f); END LOOP;
+  END $$`);
 }

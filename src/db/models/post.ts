@@ -100,4 +100,15 @@ function visibleTo(viewerId: number | null): WhereOptions<Post> {
   return viewerId === null ? { published: true } : { [Op.or]: [{ published: true }, { authorId: viewerId }] };
 }
 
+/**
+ * How many of the posts of the author `parent.id` (a row of the statement around it) a viewer may see, as
+ * visibleTo says (soft-deleted ones left out): the counts the database keeps on the author's row (migration
+ * 20261129030000-author-post-counts), one row read by its key instead of an author's posts counted.
+ */
+export function keptPostCount(viewerId: number | null): string {
+  if (viewerId === null) return '(SELECT "publishedPostCount" FROM users WHERE users.id = parent.id)';
+  if (!Number.isSafeInteger(viewerId)) throw new Error('a viewer id must be an integer');
+  return `(SELECT CASE WHEN users.id = ${viewerId} THEN "postCount" ELSE "publishedPostCount" END FROM users WHERE users.id = parent.id)`;
+}
+
 export type PostRow = InferAttributes<Post, { omit: 'author' }> & { authorId: number };

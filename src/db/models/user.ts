@@ -14,6 +14,9 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare updatedAt: CreationOptional<Date>;
   /** When a mutation of theirs last committed, while read replicas are in use (src/db/read-your-writes.ts). */
   declare lastWriteAt: CreationOptional<Date | null>;
+  /** The user's posts not soft-deleted, and the published ones among them: kept by the database (see keptPostCount), never written here. */
+  declare postCount: CreationOptional<number>;
+  declare publishedPostCount: CreationOptional<number>;
   declare posts?: NonAttribute<Post[]>;
 
   static initModel(sequelize: Sequelize): void {
@@ -37,13 +40,16 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
         lastWriteAt: { type: DataTypes.DATE, allowNull: true },
+        postCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        publishedPostCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       },
       {
         sequelize,
         tableName: 'users',
         modelName: 'User',
-        // The hash never leaves the data layer unless a caller asks for it by scope.
-        defaultScope: { attributes: { exclude: ['passwordHash'] } },
+        // The hash never leaves the data layer unless a caller asks for it by scope; the post counts are read by
+        // the statements that count posts (see keptPostCount), not with a user.
+        defaultScope: { attributes: { exclude: ['passwordHash', 'postCount', 'publishedPostCount'] } },
         scopes: {
           withPasswordHash: { attributes: { include: ['passwordHash'] } },
           byId: { order: [['id', 'ASC']] },
@@ -62,11 +68,11 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 }
 
 /** A user as plain data, without the password hash. */
-export type UserRow = Omit<InferAttributes<User>, 'passwordHash' | 'posts'>;
+export type UserRow = Omit<InferAttributes<User>, 'passwordHash' | 'posts' | 'postCount' | 'publishedPostCount'>;
 
 /** A user as plain data, whichever columns it was read with: the password hash never leaves the data layer. */
 export function toUserRow(user: User): UserRow {
-  const { passwordHash: _secret, ...row } = user.get({ plain: true });
+  const { passwordHash: _secret, postCount: _posts, publishedPostCount: _published, ...row } = user.get({ plain: true });
   return row;
 }
 
