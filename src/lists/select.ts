@@ -22,10 +22,11 @@ export interface ListSource {
   where: WhereOptions;
   budget?: AnswerBudget;
   /**
-   * For a list of a parent (an author's posts), the list's size as the database keeps it for the row `parent`
-   * of the statement around it (an SQL value, see Post's keptPostCount): read for totalCount instead of a COUNT.
+   * For the list of each parent by `parentKey` (an author's posts by authorId), the list's size as the database
+   * keeps it for the row `parent` of the statement around it (an SQL value, see Post's keptPostCount): read for
+   * totalCount instead of a COUNT.
    */
-  keptCount?: string;
+  keptCount?: { parentKey: string; sql: string };
 }
 
 /** The part of Sequelize's query generator that writes a SELECT (not in its public types). */
@@ -264,7 +265,7 @@ function pageJoin(source: ListSource, query: PageQuery, parentKey: string | null
 
 /** The size of the whole list, for totalCount: for the list of each row `parent`, the one kept when there is one, else a COUNT. */
 function countOf(source: ListSource, parentKey: string | null): string {
-  if (parentKey && source.keptCount) return `SELECT coalesce(${source.keptCount}, 0)::int AS "${TOTAL}"`;
+  if (parentKey && source.keptCount?.parentKey === parentKey) return `SELECT coalesce(${source.keptCount.sql}, 0)::int AS "${TOTAL}"`;
   return branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, parentKey ? [ofParent(parentKey)] : []));
 }
 

@@ -90,7 +90,7 @@ function visiblePosts(ctx: Context, request: ListRequest): ListSource {
   const viewerId = ctx.viewer?.id ?? null;
   const source: ListSource = { model: Post, scopes: [['visibleTo', viewerId]], where: request.where, budget: answerBudget(ctx) };
   // Unfiltered, an author's posts are counted as they are written: their totalCount reads that count.
-  return Reflect.ownKeys(request.where).length ? source : { ...source, keptCount: keptPostCount(viewerId) };
+  return Reflect.ownKeys(request.where).length ? source : { ...source, keptCount: { parentKey: 'authorId', sql: keptPostCount(viewerId) } };
 }
 
 /**
