@@ -67,6 +67,21 @@ export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
   return applied.map((m) => m.name);
 }
 
+/**
+ * Drops what the migrations made, whatever their record says: every table (a trigger goes with its table),
+ * every enum type, and every function of the public schema but an extension's (the kept counts' trigger
+ * function; pg_trgm's stay), so that migrating again starts from nothing.
+ */
+export async function dropSchema(sequelize: Sequelize): Promise<void> {
+  await sequelize.getQueryInterface().dropAllTables();
+  await sequelize.getQueryInterface().dropAllEnums();
+  await sequelize.query(`DO $$ DECLARE f regprocedure; BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc AS p WHERE p.pronamespace = 'public'::regnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP EXECUTE format('DROP FUNCTION %s', f); END LOOP;
+  END $$`);
+}
+
 /** Reverts the last applied migration; returns its name (none when nothing was applied). */
 export async function migrateDown(sequelize: Sequelize): Promise<string[]> {
   const reverted = await underMigrationLock(sequelize, () => umzug(sequelize).down());

@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { dropSchema } from '../db/migrator';
 import { SNAPSHOT_SCHEMA } from './snapshot';
 
 /** The test mode refuses to start; the message says why and what to do instead. */
@@ -30,14 +31,6 @@ export async function claimDatabase(sequelize: Sequelize, mayWipe: boolean): Pro
         'Give it an empty database, or pass --wipe-database if everything in this one may be dropped.',
     );
   }
-  const queryInterface = sequelize.getQueryInterface();
   await sequelize.query(`DROP SCHEMA IF EXISTS ${SNAPSHOT_SCHEMA} CASCADE; CREATE SCHEMA ${SNAPSHOT_SCHEMA}`);
-  await queryInterface.dropAllTables();
-  await queryInterface.dropAllEnums();
-  // The migrations' functions (a trigger goes with its table, not the function it calls), not an extension's (pg_trgm's).
-  await sequelize.query(`DO $$ DECLARE f regprocedure; BEGIN
-    FOR f IN SELECT p.oid::regprocedure FROM pg_proc AS p WHERE p.pronamespace = 'public'::regnamespace
-      AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid AND d.deptype = 'e')
-    LOOP EXECUTE format('DROP FUNCTION %s', f); END LOOP;
-  END $$`);
+  await dropSchema(sequelize);
 }

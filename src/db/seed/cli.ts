@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { connectDatabase } from '../database';
 import { locateDatabase } from '../locate';
-import { migrateUp } from '../migrator';
+import { dropSchema, migrateUp } from '../migrator';
 import { SEED_PASSWORD, seedDevelopmentData } from './development';
 
 const USAGE = `usage: npm run db:seed -- [--users 100] [--posts 1000]
@@ -38,8 +38,7 @@ async function main(command: string | undefined, argv: string[]): Promise<number
         console.log('nothing changed');
         return 1;
       }
-      await db.sequelize.getQueryInterface().dropAllTables();
-      await db.sequelize.getQueryInterface().dropAllEnums();
+      await dropSchema(db.sequelize);
       console.log('dropped every table');
     }
     const applied = await migrateUp(db.sequelize);
