@@ -78,8 +78,8 @@ export async function takeSnapshot(sequelize: Sequelize): Promise<string> {
     // A test database need not wait for its commits to reach the disk.
     'SET LOCAL synchronous_commit = off;',
     // Rows go back as they were kept, with the counts the database keeps of them (each author's posts): the
-    // triggers that keep such counts count none of these deletes and inserts.
-    "SET LOCAL content_api.restoring = 'on';",
+    // trigger that keeps those counts counts none of these deletes and inserts.
+    "SET LOCAL content_api.counting = 'off';",
     // Requests in flight finish first, and none sees the tables half restored.
     `LOCK TABLE ${tables.map(live).join(', ')} IN ACCESS EXCLUSIVE MODE;`,
     // Children first, then parents (whose cascades note what they take); going back in, parents first.

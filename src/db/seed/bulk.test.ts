@@ -32,6 +32,15 @@ describe('the bulk seeding path', () => {
     expect(posts.map((p) => [p.title, p.content, p.published, p.authorId, p.version, p.deletedAt])).toEqual(
       [0, 1, 2, 3, 4].map((i) => [`Title ${i}`, i % 2 ? null : `it's "quoted", {braced} \\ ${i}`, i > 0, userIds[i % 3], 0, null]),
     );
+    // Each author's posts, counted once at the end (posts not deleted, published ones); counted as usual after it.
+    const counts = async () => (await User.unscoped().findAll({ order: [['id', 'ASC']] })).map((u) => [u.postCount, u.publishedPostCount]);
+    expect(await counts()).toEqual([
+      [2, 1],
+      [2, 2],
+      [1, 1],
+    ]);
+    await Post.create({ title: 'after', published: true, authorId: userIds[2]! });
+    expect((await counts())[2]).toEqual([2, 2]);
   });
 
   it("refuses a row its model refuses, naming it, before writing that row's chunk", async () => {
