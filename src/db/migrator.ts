@@ -1,7 +1,7 @@
 import { DataTypes, QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
 import { Umzug, type MigrationFn, type UmzugStorage } from 'umzug';
 import { migrations } from '../../migrations';
-import { inTransaction } from './transaction';
+import { inTransaction, liftTimeouts } from './transaction';
 
 export interface MigrationContext {
   queryInterface: QueryInterface;
@@ -53,9 +53,7 @@ function umzug(sequelize: Sequelize, list: readonly MigrationModule[] = migratio
  */
 function underMigrationLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
   return inTransaction(sequelize, async () => {
-    // Building an index on a large table, or waiting for another server's migrations, may take longer
-    // than the request timeouts the pool sets on every connection.
-    await sequelize.query('SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0');
+    await liftTimeouts(sequelize);
     await sequelize.query('SELECT pg_advisory_xact_lock(:id)', { replacements: { id: MIGRATION_LOCK_ID } });
     return work();
   });

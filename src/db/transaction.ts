@@ -39,6 +39,14 @@ export class EscapedTransactionError extends Error {
   }
 }
 
+/**
+ * Lifts, for the rest of the current transaction, the timeouts the pool sets on every connection for requests:
+ * a migration (building an index, waiting for another server's) or a bulk seed may take far longer.
+ */
+export async function liftTimeouts(sequelize: Sequelize): Promise<void> {
+  await sequelize.query('SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0');
+}
+
 const retriesOf = new WeakMap<Sequelize, number>();
 
 /** How many more times inTransaction runs a unit of work that lost a serialization failure or a deadlock. */

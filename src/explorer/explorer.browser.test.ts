@@ -68,6 +68,22 @@ async function openTab(page: Page, name: string): Promise<void> {
   await waitForParsed(page, name);
 }
 
+/**
+ * Puts `text` in an editor of the selected tab. GraphiQL fills a tab's editors from the tab's state a moment
+ * after the tab opens, and on a busy machine that can come after our text: it is put in until it stays there.
+ */
+async function setEditor(page: Page, editor: 'query' | 'headers', text: string): Promise<void> {
+  const selector = editor === 'query' ? '.graphiql-query-editor .CodeMirror' : '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+  const codeMirror = page.locator(selector);
+  type Editor = { CodeMirror: { setValue(text: string): void; getValue(): string } };
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await codeMirror.evaluate((element: Editor, value) => element.CodeMirror.setValue(value), text);
+    await page.waitForTimeout(250);
+    if ((await codeMirror.evaluate((element: Editor) => element.CodeMirror.getValue())) === text) return;
+  }
+  throw new Error(`the ${editor} editor would not keep ${text}`);
+}
+
 function leftTheServer(requests: string[]): string[] {
   const origin = new URL(api.url).origin;
   return requests.filter((url) => new URL(url).origin !== origin && !url.startsWith('data:'));
@@ -113,14 +129,7 @@ it(
     // The headers editor is open on the tab, showing where the token goes.
     const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
     await expect(headers.innerText()).resolves.toContain('Bearer <token from signUp or logIn>');
-    // GraphiQL fills a tab's editors from the tab's state a moment after the tab opens, and on a busy
-    // machine that can come after our text: put the token in until it stays there.
-    type Editor = { CodeMirror: { setValue(text: string): void; getValue(): string } };
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      await headers.evaluate((editor: Editor, value) => editor.CodeMirror.setValue(value), `{"Authorization": "Bearer ${token}"}`);
-      await page.waitForTimeout(250);
-      if ((await headers.evaluate((editor: Editor) => editor.CodeMirror.getValue())).includes(token)) break;
-    }
+    await setEditor(page, 'headers', `{"Authorization": "Bearer ${token}"}`);
 
     const result = await run(page, 'Katherine Johnson');
     expect(result).toContain('"title": "Hello"');
@@ -156,19 +165,6 @@ it(
   },
   BROWSER_TIMEOUT,
 );
-
-/** Puts `text` in an editor of the selected tab (see the CreatePost test for why it may take tries). */
-async function setEditor(page: Page, editor: 'query' | 'headers', text: string): Promise<void> {
-  const selector = editor === 'query' ? '.graphiql-query-editor .CodeMirror' : '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
-  const codeMirror = page.locator(selector);
-  type Editor = { CodeMirror: { setValue(text: string): void; getValue(): string } };
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    await codeMirror.evaluate((element: Editor, value) => element.CodeMirror.setValue(value), text);
-    await page.waitForTimeout(250);
-    if ((await codeMirror.evaluate((element: Editor) => element.CodeMirror.getValue())) === text) return;
-  }
-  throw new Error(`the ${editor} editor would not keep ${text}`);
-}
 
 it(
   "shows in one window's NewPosts subscription the post another window's CreatePost publishes, over a WebSocket",

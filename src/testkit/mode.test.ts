@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createLogger } from '../logger';
 import { dropDatabase, recreateDatabase } from '../test/admin';
 import { TEST_ENV, urlFor } from '../test/environment';
+import { MISCOUNTED_AUTHORS } from '../test/post-counts';
 import { sendGraphQL, useServer } from '../test/server';
 import { DEFAULT_FIXTURES } from './fixtures';
 import { startTestMode, type TestMode } from './mode';
@@ -55,15 +56,12 @@ async function dump(): Promise<unknown> {
   }
 }
 
-/** The users whose kept post counts (posts not deleted, published ones) differ from their posts, counted. */
+/** The users whose kept post counts differ from their posts (see MISCOUNTED_AUTHORS). */
 async function miscountedAuthors(): Promise<unknown[]> {
   const client = new pg.Client(urlFor(adminUrl(), database));
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT users.id, users."postCount", users."publishedPostCount",
-        count(posts.id) AS posts, count(posts.id) FILTER (WHERE posts.published) AS published
-      FROM users LEFT JOIN posts ON posts."authorId" = users.id AND posts."deletedAt" IS NULL GROUP BY users.id
-      HAVING users."postCount" <> count(posts.id) OR users."publishedPostCount" <> count(posts.id) FILTER (WHERE posts.published)`);
+    const { rows } = await client.query(MISCOUNTED_AUTHORS);
     return rows;
   } finally {
     await client.end();

@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { CreationAttributes, Model, ModelStatic } from 'sequelize';
 import { Post } from '../models/post';
 import { User } from '../models/user';
-import { inTransaction } from '../transaction';
+import { inTransaction, liftTimeouts } from '../transaction';
 
 export interface SeedSize {
   users: number;
@@ -56,8 +56,9 @@ export async function seedUsersAndPosts(size: SeedSize, plan: SeedPlan): Promise
 async function countedAtTheEnd<T>(write: () => Promise<T>): Promise<T> {
   const sequelize = Post.sequelize!;
   return inTransaction(sequelize, async () => {
-    // Validating a chunk takes a while between its statements, and the whole may outlast a request's timeouts.
-    await sequelize.query("SET LOCAL content_api.counting = 'off'; SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0");
+    // Validating a chunk takes a while between its statements, and the whole outlasts a request's timeouts.
+    await liftTimeouts(sequelize);
+    await sequelize.query("SET LOCAL content_api.counting = 'off'");
     const written = await write();
     await sequelize.query('SELECT recount_posts_of_authors()');
     return written;
