@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { globalId, rowIdOf } from '../ids';
+import { POST_LIST } from '../services/lists';
 import { OPERATIONS, type OperationKey } from './operations';
 
 /**
@@ -32,11 +33,12 @@ const POST_BY_ID = `SELECT p.id, p.title, p.content, p."createdAt", p."authorId"
 const FEED = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId" WHERE ${VISIBLE} ${NEWEST_FIRST} LIMIT 50`;
 const SEARCH = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId"
   WHERE p.title ILIKE $1 AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 20`;
-// Ranked as the server ranks (ts_rank negated, then id), so ties come in the same order; the authors are
-// joined to the 50 kept, not to every match.
+// Ranked as the server ranks (ts_rank negated, then id), so ties come in the same order, among as many of
+// the newest matches; the authors are joined to the 50 kept, not to every match.
 const FULL_TEXT = `SELECT p.id, p.title, u.name FROM (
-    SELECT p.id, p.title, p."authorId", (-ts_rank(p.search, q)::float8) AS relevance FROM posts p, websearch_to_tsquery('english', $1) AS q
-    WHERE p.search @@ q AND ${VISIBLE} ORDER BY relevance, p.id LIMIT 50) AS p
+    SELECT p.id, p.title, p."authorId", (-ts_rank(p.search, q)::float8) AS relevance FROM (
+      SELECT * FROM posts p WHERE p.search @@ websearch_to_tsquery('english', $1) AND ${VISIBLE} ORDER BY p.id DESC LIMIT ${POST_LIST.search!.window}
+    ) AS p, websearch_to_tsquery('english', $1) AS q ORDER BY relevance, p.id LIMIT 50) AS p
   JOIN users u ON u.id = p."authorId" ORDER BY p.relevance, p.id`;
 // The users page with each user's count of published posts (kept on the user's row), and each user's ten
 // newest published posts through a LATERAL join. A post's author is the user it is listed under, so no join

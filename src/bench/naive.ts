@@ -3,6 +3,7 @@ import { Post } from '../db/models/post';
 import { User } from '../db/models/user';
 import { resolvers } from '../graphql/resolvers';
 import { rowIdOf } from '../ids';
+import { POST_LIST } from '../services/lists';
 import type { Resolvers } from '../graphql/schema';
 
 /**
@@ -32,18 +33,19 @@ export const naiveResolvers: Resolvers = {
     post: (_, { id }) => Post.findOne({ where: { id: rowIdOf(id, 'Post') ?? 0, published: true } }),
     posts: async (_, { first, where, search }) => {
       const filter: WhereOptions = where?.title?.contains ? { title: { [Op.iLike]: `%${where.title.contains}%` } } : {};
-      // A search box's text, most relevant first (ties by id), as the full-text operation asks.
-      const query = search == null ? null : fn('websearch_to_tsquery', 'english', search);
-      const matching: WhereOptions = query ? { search: { [Op.match]: query } } : {};
-      const order: Order = query
-        ? [
-            [fn('ts_rank', col('search'), query), 'DESC'],
-            ['id', 'ASC'],
-          ]
-        : newestFirst;
-      return connection(await Post.findAll({ where: { published: true, ...filter, ...matching }, order, limit: first ?? undefined }), () =>
-        Post.count({ where: { published: true, ...filter, ...matching } }),
-      );
+      const listed: WhereOptions = { published: true, ...filter };
+      const page = async (where: WhereOptions, order: Order) =>
+        connection(await Post.findAll({ where, order, limit: first ?? undefined }), () => Post.count({ where }));
+      if (search == null) return page(listed, newestFirst);
+      // A search box's text, most relevant first (ties by id) among the newest matches, as the full-text
+      // operation asks: first the oldest of those, then the page from it on.
+      const query = fn('websearch_to_tsquery', 'english', search);
+      const matching: WhereOptions = { ...listed, search: { [Op.match]: query } };
+      const oldest = await Post.findOne({ where: matching, attributes: ['id'], order: [['id', 'DESC']], offset: POST_LIST.search!.window - 1 });
+      return page({ ...matching, id: { [Op.gte]: oldest?.id ?? 0 } }, [
+        [fn('ts_rank', col('search'), query), 'DESC'],
+        ['id', 'ASC'],
+      ]);
     },
     users: async (_, { first }) => connection(await User.findAll({ order: [['id', 'ASC']], limit: first ?? undefined }), () => User.count()),
   },

@@ -10,6 +10,12 @@ export interface SortColumn {
   nullable?: boolean;
   /** An expression sorted by instead of a column (a search's relevance); pages read it as `attribute`. */
   sql?: string;
+  /**
+   * How many rows of the list, the newest (highest ids) first, a key this costly to sort by orders: a list
+   * ordered by it holds only those. A search's relevance, which can only be known row by row, so it would
+   * otherwise be computed for every match, however many millions.
+   */
+  window?: number;
 }
 
 export interface OrderKey extends SortColumn {

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { Post } from '../db/models/post';
+import { POST_LIST } from '../services/lists';
 import { testDb } from '../test/database';
 import { aDeletedPost, aDraft, aPublishedPost, aSignedInUser, aUser } from '../test/factories';
 import { userId } from '../test/ids';
@@ -130,6 +131,41 @@ describe('orderBy RELEVANCE', () => {
     });
     expect(plan).toMatch(/Bitmap Index Scan on posts_search/);
     expect(plan).not.toMatch(/Seq Scan on posts/);
+  });
+});
+
+describe('orderBy RELEVANCE over many matches', () => {
+  const WINDOW = POST_LIST.search!.window;
+
+  it(`ranks the ${WINDOW} newest matches the viewer may see, counts those, and leaves other orders whole`, async () => {
+    const { user: other, token } = await aSignedInUser();
+    const author = await aUser();
+    const note = (title: string, content: string, published = true, authorId = author.id) => ({ title, content, published, authorId });
+    // The two oldest matches have the word in their titles, the most relevant of all; the newest are drafts of another user.
+    await Post.bulkCreate([
+      note('kite old one', 'x'),
+      note('kite old two', 'x'),
+      ...Array.from({ length: WINDOW }, (_, i) => note(`note ${i}`, i === 5 ? 'kite and kite' : 'kite')),
+      ...['kite draft 0', 'kite draft 1', 'kite draft 2'].map((title) => note(title, 'x', false, other.id)),
+    ]);
+    const orderBy = [{ field: 'RELEVANCE' }];
+    const anonymous = await search('kite', { orderBy, first: 2 });
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data!.posts.totalCount).toBe(WINDOW); // not the old ones, not the drafts
+    expect(titlesOf(anonymous)).toEqual(['note 5', 'note 0']);
+
+    const theirs = await search('kite', { orderBy, first: 4 }, token);
+    expect(theirs.data!.posts.totalCount).toBe(WINDOW); // the drafts take the place of the three oldest notes
+    expect(titlesOf(theirs)).toEqual(['kite draft 0', 'kite draft 1', 'kite draft 2', 'note 5']);
+
+    // The window is of the list asked for: a filter reaches the old posts, and so does every other order.
+    const filtered = await api.gql(
+      `{ posts(search: "kite", where: { title: { startsWith: "kite old" } }, orderBy: [{ field: RELEVANCE }]) { totalCount nodes { title } } }`,
+    );
+    expect(filtered.data!.posts).toEqual({ totalCount: 2, nodes: [{ title: 'kite old one' }, { title: 'kite old two' }] });
+    const oldestFirst = await search('kite', { orderBy: [{ field: 'ID' }], first: 1 });
+    expect(oldestFirst.data!.posts.totalCount).toBe(WINDOW + 2);
+    expect(titlesOf(oldestFirst)).toEqual(['kite old one']);
   });
 });
 

@@ -12,6 +12,8 @@ export interface TextSearch {
   column: string;
   config: string;
   orderField: string;
+  /** How many matches, the newest first, ordering by relevance ranks (see SortColumn.window). */
+  window: number;
 }
 
 /** What a search adds to a list: the rows it matches, and the column that orders them by relevance. */
@@ -38,7 +40,7 @@ export function searchOf(text: unknown, search: TextSearch, quote: (text: string
     where: { [search.column]: { [Op.match]: Sequelize.fn('websearch_to_tsquery', search.config, text) } },
     // ts_rank negated, so ASC (the default direction) puts the most relevant first; float8 throughout, so
     // the value in a cursor (a JS number) compares equal to the one it was read from.
-    relevance: { attribute: RELEVANCE, kind: 'number', sql: `(-ts_rank(${quoted(search.column)}, ${query})::float8)` },
+    relevance: { attribute: RELEVANCE, kind: 'number', sql: `(-ts_rank(${quoted(search.column)}, ${query})::float8)`, window: search.window },
   };
 }
 

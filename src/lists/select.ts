@@ -7,7 +7,7 @@ import { beyond, reversed, type Ordering } from './ordering';
 import type { ListRequest } from '.';
 import { Lru } from '../lru';
 
-type Attribute = string | readonly [ReturnType<typeof literal>, string];
+type Attribute = string | ReturnType<typeof literal> | readonly [ReturnType<typeof literal>, string];
 
 /** A scope by name with its arguments, e.g. ['visibleTo', viewerId]. */
 export type ScopeCall = readonly [name: string, ...args: unknown[]];
@@ -131,12 +131,12 @@ function withChildren(source: ListSource, query: PageQuery, children: ChildQuery
   const size = gate ? [`NULL::float8 AS "${SIZE}"`] : [];
   const listed = children.length > 1;
   const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)})`;
-  const total = query.counted ? `(${countOf(source, null)})` : 'NULL::int';
+  const total = query.counted ? `(${countOf(source, query, null)})` : 'NULL::int';
   const headMarks = [...(listed ? [`NULL::int AS "${CHILD}"`] : []), `NULL::int AS "${PARENT}"`, `${total} AS "${TOTAL}"`, `${rows} AS "${ROWS}"`];
   const head = `SELECT ${[...headMarks, ...columns.map((name) => `NULL AS ${quote(name)}`)].join(', ')}${sizeOutput(gate)}`;
   const childRows = children.map((child, i) => {
     const extra = [ofParent(child.parentKey)];
-    const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, child.parentKey)}) AS counted ` : '';
+    const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, child.query, child.parentKey)}) AS counted ` : '';
     const page = `LEFT JOIN LATERAL (${pageUnion(child.source, { ...child.query, fields }, extra)}) AS page ON true`;
     // A list without a column another list has: the page's own value of a model's column (it reads them all), a typed NULL for a computed key.
     const output = columns.map((name) => {
@@ -260,13 +260,31 @@ function pageJoin(source: ListSource, query: PageQuery, parentKey: string | null
   const extra = parentKey ? [ofParent(parentKey)] : [];
   const page = `${lateral}(SELECT json_agg(rows) AS "${ROWS}" FROM (${pageUnion(source, query, extra, joins)}) AS rows${where(gate)}) AS page`;
   if (!query.counted) return page;
-  return `${lateral}(${countOf(source, parentKey)}) AS counted CROSS JOIN ${page}`;
+  return `${lateral}(${countOf(source, query, parentKey)}) AS counted CROSS JOIN ${page}`;
 }
 
 /** The size of the whole list, for totalCount: for the list of each row `parent`, the one kept when there is one, else a COUNT. */
-function countOf(source: ListSource, parentKey: string | null): string {
+function countOf(source: ListSource, query: PageQuery, parentKey: string | null): string {
   if (parentKey && source.keptCount?.parentKey === parentKey) return `SELECT coalesce(${source.keptCount.sql}, 0)::int AS "${TOTAL}"`;
-  return branch(source.model, [[literal('count(*)::int'), TOTAL]], listWhere(source, parentKey ? [ofParent(parentKey)] : []));
+  const { from, list } = listOf(source, query.page.ordering, parentKey ? [ofParent(parentKey)] : []);
+  return branch(source.model, [[literal('count(*)::int'), TOTAL]], list, { from });
+}
+
+/**
+ * The rows of the whole list as a statement reads them: the model's table (`from` null) under the list's
+ * conditions (see listWhere); or, under an ordering with a window (see SortColumn.window), the newest rows
+ * meeting them, as many as the window holds. The database finds those by walking the primary key down from
+ * the newest row while matches are common, or by sorting the ids of the matches when they are few: either
+ * way the window costs about as much at any size of the table.
+ */
+function listOf(source: ListSource, ordering: Ordering, extra: WhereOptions[]): { from: string | null; list: WhereOptions[] } {
+  const list = listWhere(source, extra);
+  const window = ordering.keys.find((key) => key.window)?.window;
+  if (!window) return { from: null, list };
+  const { model } = source;
+  const id = model.primaryKeyAttribute;
+  const newestFirst: Ordering = { name: `${id} DESC`, keys: [{ attribute: id, kind: 'integer', direction: 'DESC' }] };
+  return { from: branch(model, [literal(`${quoterOf(model)(model.name)}.*`)], list, { ordering: newestFirst, limit: window }), list: [] };
 }
 
 /** The conditions of the whole list: the parent's, the scopes', not soft-deleted, the client's filter. */
@@ -286,27 +304,28 @@ function pageUnion(source: ListSource, { page, fields, neighbours }: PageQuery, 
   const joined: Attribute[] = joins.map((join) => [literal(join.sql), join.name]);
   const sorted: Attribute[] = page.ordering.keys.flatMap((key) => (key.sql ? [[literal(key.sql), key.attribute] as const] : []));
   const marked = (rank: string): Attribute[] => [...columns, ...sorted, ...joined, [literal(rank), RANK]];
-  const { list, scan, start, end } = scanOf(source, page, extra);
+  const { from, list, scan, start, end } = scanOf(source, page, extra);
   const quote = quoterOf(model);
   const inScanOrder = `(row_number() OVER (ORDER BY ${scan.keys.map((key) => `${key.sql ?? quote(key.attribute)} ${key.direction}`).join(', ')}))::int`;
   const branches = [inPage(source, page, extra, marked(inScanOrder), neighbours ? page.size + 1 : page.size)];
-  if (neighbours && start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], reversed(scan), 1));
-  if (neighbours && end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], scan, 1));
+  const [behindStart, beyondEnd] = [reversed(scan), scan].map((ordering) => ({ from, ordering, limit: 1 }));
+  if (neighbours && start) branches.push(branch(model, marked(String(BEHIND_START)), [...list, { [Op.not]: beyond(scan, start) }], behindStart));
+  if (neighbours && end) branches.push(branch(model, marked(String(BEYOND_END)), [...list, { [Op.not]: beyond(reversed(scan), end) }], beyondEnd));
   return branches.map((sql) => `(${sql})`).join(' UNION ALL ');
 }
 
-/** The scan of a page: the whole list's conditions, its order in the direction read, and the cursors it starts and ends at. */
+/** The scan of a page: the whole list's rows (see listOf), its order in the direction read, and the cursors it starts and ends at. */
 function scanOf(source: ListSource, page: PageQuery['page'], extra: WhereOptions[]) {
   const scan = page.backward ? reversed(page.ordering) : page.ordering;
   const [start, end] = page.backward ? [page.before, page.after] : [page.after, page.before];
-  return { list: listWhere(source, extra), scan, start, end };
+  return { ...listOf(source, page.ordering, extra), scan, start, end };
 }
 
 /** The first `limit` rows of the page in scan order, between its cursors, with `attributes`. */
 function inPage(source: ListSource, page: PageQuery['page'], extra: WhereOptions[], attributes: Attribute[], limit: number): string {
-  const { list, scan, start, end } = scanOf(source, page, extra);
+  const { from, list, scan, start, end } = scanOf(source, page, extra);
   const between = [...(start ? [beyond(scan, start)] : []), ...(end ? [beyond(reversed(scan), end)] : [])];
-  return branch(source.model, attributes, [...list, ...between], scan, limit);
+  return branch(source.model, attributes, [...list, ...between], { from, ordering: scan, limit });
 }
 
 /**
@@ -339,20 +358,37 @@ function measuredList(source: ListSource, query: PageQuery, rows: number, measur
   return { model: source.model, columns: columnsOf(source.model, query.fields), rows, budget: source.budget, measure };
 }
 
-/** One SELECT of the model's table, written by Sequelize's query generator (quoting, operators, escaping). */
-function branch(model: ModelStatic<Model>, attributes: Attribute[], where: WhereOptions[], ordering?: Ordering, limit?: number): string {
+/**
+ * One SELECT of the model's table, or of the rows `from` reads (a subquery in the table's place, under
+ * its name), written by Sequelize's query generator (quoting, operators, escaping).
+ */
+function branch(model: ModelStatic<Model>, attributes: Attribute[], where: WhereOptions[], options: BranchOptions = {}): string {
+  const { ordering, limit, from } = options;
   const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
-  const sql = generator.selectQuery(
-    model.getTableName() as string,
-    {
-      attributes,
-      where: { [Op.and]: where },
-      ...(ordering && { order: ordering.keys.map((key) => [key.sql ? literal(key.sql) : key.attribute, key.direction]) }),
-      ...(limit !== undefined && { limit }),
-    },
-    model,
-  );
-  return sql.replace(/;\s*$/, '');
+  const table = model.getTableName() as string;
+  const sql = generator
+    .selectQuery(
+      table,
+      {
+        attributes,
+        where: { [Op.and]: where },
+        ...(ordering && { order: ordering.keys.map((key) => [key.sql ? literal(key.sql) : key.attribute, key.direction]) }),
+        ...(limit !== undefined && { limit }),
+      },
+      model,
+    )
+    .replace(/;\s*$/, '');
+  if (!from) return sql;
+  const quote = quoterOf(model);
+  const parts = sql.split(` FROM ${quote(table)} AS ${quote(model.name)}`);
+  if (parts.length !== 2) throw new Error(`cannot put rows in the place of ${table} in: ${sql}`);
+  return parts.join(` FROM (${from}) AS ${quote(model.name)}`);
+}
+
+interface BranchOptions {
+  ordering?: Ordering;
+  limit?: number;
+  from?: string | null;
 }
 
 async function run(model: ModelStatic<Model>, sql: string, bind?: unknown[]): Promise<Record<string, unknown>[]> {
