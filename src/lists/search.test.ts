@@ -105,6 +105,16 @@ describe('orderBy RELEVANCE', () => {
     expect(one.data!.user.posts).toEqual({ nodes: [{ title: 'kite three' }], pageInfo: { hasNextPage: true } });
   });
 
+  it('reads a search text that looks like SQL as words', async () => {
+    const author = await aUser();
+    await aPublishedPost(author, { title: 'Posts as rows', content: 'from the table' });
+    for (const text of ['posts FROM "posts" AS "Post"', `rows') AS "Post" --`]) {
+      const answer = await search(text, { orderBy: [{ field: 'RELEVANCE' }] });
+      expect(answer.errors).toBeUndefined();
+      expect(titlesOf(answer)).toEqual(['Posts as rows']);
+    }
+  });
+
   it('reads each page, counted and with cursors, in one statement', async () => {
     const author = await aUser();
     for (let i = 0; i < 5; i += 1) await aPublishedPost(author, { title: `garden ${i}`, content: i % 2 ? 'garden' : 'x' });

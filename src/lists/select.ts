@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataTypes, literal, Op, QueryTypes, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PageRows } from './connection';
 import { and, measuredStatement, SIZE, sizeOutput, where, type AnswerBudget, type Gate, type MeasuredList } from './measure';
@@ -359,16 +360,15 @@ function measuredList(source: ListSource, query: PageQuery, rows: number, measur
 }
 
 /**
- * One SELECT of the model's table, or of the rows `from` reads (a subquery in the table's place, under
- * its name), written by Sequelize's query generator (quoting, operators, escaping).
+ * One SELECT of the model's table, or of the rows `from` reads (a subquery in the table's place, under the
+ * model's name), written by Sequelize's query generator (quoting, operators, escaping).
  */
 function branch(model: ModelStatic<Model>, attributes: Attribute[], where: WhereOptions[], options: BranchOptions = {}): string {
   const { ordering, limit, from } = options;
   const generator = model.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
-  const table = model.getTableName() as string;
   const sql = generator
     .selectQuery(
-      table,
+      from ? ROWS_IN_PLACE : (model.getTableName() as string),
       {
         attributes,
         where: { [Op.and]: where },
@@ -379,11 +379,14 @@ function branch(model: ModelStatic<Model>, attributes: Attribute[], where: Where
     )
     .replace(/;\s*$/, '');
   if (!from) return sql;
-  const quote = quoterOf(model);
-  const parts = sql.split(` FROM ${quote(table)} AS ${quote(model.name)}`);
-  if (parts.length !== 2) throw new Error(`cannot put rows in the place of ${table} in: ${sql}`);
-  return parts.join(` FROM (${from}) AS ${quote(model.name)}`);
+  const parts = sql.split(`FROM ${quoterOf(model)(ROWS_IN_PLACE)}`);
+  if (parts.length !== 2) throw new Error(`cannot put rows in the place of the table in: ${sql}`);
+  return parts.join(`FROM (${from})`);
 }
+
+// The name the generator is given for a table whose place a subquery then takes: random, so no client's
+// text (a search's, written into the same statement) can hold it.
+const ROWS_IN_PLACE = `rows ${randomUUID()}`;
 
 interface BranchOptions {
   ordering?: Ordering;
