@@ -250,7 +250,8 @@ export type PostOrderField =
   | 'ID'
   /**
    * How well a post matches the list's `search` (which it needs): the most relevant first in ASC order
-   * (the default), words in titles counting more than in contents; equally relevant posts by id.
+   * (the default), words in titles counting more than in contents; equally relevant posts by id. Ranks the
+   * 10,000 newest matches the viewer may see (totalCount counts those); every other order reaches every match.
    */
   | 'RELEVANCE'
   | 'TITLE'
