@@ -105,6 +105,26 @@ describe('orderBy RELEVANCE', () => {
     expect(one.data!.user.posts).toEqual({ nodes: [{ title: 'kite three' }], pageInfo: { hasNextPage: true } });
   });
 
+  it("continues an author's posts by relevance from a cursor read in a page of users", async () => {
+    const author = await aUser();
+    // The same text ranks the same: the order between them is their ids', which only an exact relevance in the cursor keeps.
+    const [older, newer] = [
+      await aPublishedPost(author, { title: 'kite', content: 'kites' }),
+      await aPublishedPost(author, { title: 'kite', content: 'kites' }),
+    ];
+    const ranked = `posts(search: "kite", orderBy: [{ field: RELEVANCE }], first: 1, after: $after) { nodes { databaseId } pageInfo { endCursor } }`;
+    const page = await api.gql(`query ($after: String) { users { nodes { ${ranked} } } }`, { after: null });
+    expect(page.errors).toBeUndefined();
+    const [first] = page.data!.users.nodes as { posts: { nodes: { databaseId: number }[]; pageInfo: { endCursor: string } } }[];
+    expect(first!.posts.nodes).toEqual([{ databaseId: older.id }]);
+    const next = await api.gql(`query ($id: ID!, $after: String) { user(id: $id) { ${ranked} } }`, {
+      id: userId(author),
+      after: first!.posts.pageInfo.endCursor,
+    });
+    expect(next.errors).toBeUndefined();
+    expect(next.data!.user.posts.nodes).toEqual([{ databaseId: newer.id }]);
+  });
+
   it('reads a search text that looks like SQL as words', async () => {
     const author = await aUser();
     await aPublishedPost(author, { title: 'Posts as rows', content: 'from the table' });
