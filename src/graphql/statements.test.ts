@@ -135,7 +135,7 @@ describe('SQL statements per request', () => {
     const sql = await statementsFor(query, { n, ids: authors.map((a) => userId(a)), before }, token);
     // the users page with both nested lists (one of them counting); the viewer is cached
     expect(sql).toHaveLength(1);
-    expect(sql[0]!.match(/json_agg\(json_build_array\(/g)).toHaveLength(2);
+    expect(sql[0]!.match(/json_build_array\(json_agg\(/g)).toHaveLength(2);
     expect(sql[0]!.match(/count\(/gi)).toHaveLength(1);
   });
 
