@@ -39,6 +39,13 @@ describe('page statements', () => {
     const users = parseList({}, USER_LIST, everything);
     const usersPage = await selectPage<object>({ model: User, scopes: [], where: users.where }, users);
     expect(withoutRank(usersPage.rows)).toEqual((await User.findAll({ raw: true })).map((row) => ({ ...row, rank: 'number' })));
+
+    // A child page, read by its parents' statement as JSON by column (ranks place its rows and stay out of them).
+    const postsOfUsers = { source: { model: Post, scopes: [], where: posts.where }, query: posts, parentKey: 'authorId' };
+    const withPosts = await selectPage<object>({ model: User, scopes: [], where: users.where }, users, [postsOfUsers]);
+    const childPage = withPosts.children[0]!.get(author.id)!;
+    expect(childPage.rows).toEqual(stored);
+    expect(childPage.total).toBe(2);
   });
 
   it('give every parent its page, an empty one too, in the order of the ids asked', async () => {
