@@ -86,7 +86,7 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
   // The page's rows come with the rows they point to that were asked of them (a post's author); a child
   // list's rows do not: what they point to is the row they are listed under (each user's posts' author).
   const [dates, joins, childColumns] = remembered(source, query, ['dates', ...childKeys].join(' | '), () => [
-    datesRead(source.model, query.fields),
+    datesRead(source.model, query),
     joinsOf(source.model, query.objects ?? []),
     children.map(childColumnsOf),
   ]);
@@ -133,12 +133,12 @@ function withChildren(source: ListSource, query: PageQuery, children: ChildQuery
   const rows = `(SELECT json_agg(rows) FROM "${PAGE}" AS rows${where(gate)})`;
   const total = query.counted ? `(${countOf(source, query, null)})` : 'NULL::int';
   const head = `SELECT ${[...(listed ? [`NULL::int AS "${CHILD}"`] : []), `NULL::int AS "${PARENT}"`, `${total} AS "${TOTAL}"`, `${rows} AS "${ROWS}"`].join(', ')}`;
+  const size = gate ? [`NULL::float8`] : [];
   const childPages = children.map((child, i) => {
     const counted = child.query.counted ? `CROSS JOIN LATERAL (${countOf(child.source, child.query, child.parentKey)}) AS counted ` : '';
     const values = [...childColumnsOf(child).read, RANK].map((name) => `page.${quote(name)}`);
     const page = `(SELECT json_build_array(${values.map((value) => `json_agg(${value})`).join(', ')}) FROM (${pageUnion(child.source, child.query, [ofParent(child.parentKey)])}) AS page)`;
     const marks = [...(listed ? [String(i)] : []), 'parent.id', child.query.counted ? `counted."${TOTAL}"` : 'NULL::int', page];
-    const size = gate ? [`NULL::float8`] : [];
     return `SELECT ${[...marks, ...size].join(', ')} FROM "${PAGE}" AS parent ${counted}WHERE parent."${RANK}" BETWEEN 1 AND ${query.page.size}${and(gate)}`;
   });
   return [
@@ -164,7 +164,7 @@ function childColumnsOf(child: ChildQuery): ChildColumns {
   const computed = child.query.page.ordering.keys.filter((key) => key.sql);
   return {
     read: [...columns.filter((name) => name !== child.parentKey), ...computed.map((key) => key.attribute)],
-    dates: [...datesRead(model, child.query.fields), ...computed.filter((key) => key.kind === 'date').map((key) => key.attribute)],
+    dates: datesRead(model, child.query),
     parentKey: columns.includes(child.parentKey) ? child.parentKey : null,
   };
 }
@@ -215,7 +215,7 @@ export async function selectPagesByParent<Row>(
   if (!parentIds.every(Number.isSafeInteger)) throw new Error('parent ids must be integers');
   // The parent ids go as a parameter, as a lookup's ids do (see by-id.ts).
   const parents = `unnest($1::integer[]) WITH ORDINALITY AS parent(id, position)`;
-  const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query.fields));
+  const dates = remembered(source, query, `dates by ${parentKey}`, () => datesRead(source.model, query));
   const measure = () =>
     remembered(source, query, `measure by ${parentKey}`, () => `CROSS JOIN LATERAL ${pageBytes(source, query, [ofParent(parentKey)], 'page')}`);
   const list = measuredList(source, query, parentIds.length * query.page.size, () => `(SELECT sum(page."${SIZE}") FROM ${parents} ${measure()})`);
@@ -418,10 +418,11 @@ function withDates(row: Record<string, unknown>, dates: readonly string[]): Reco
   return row;
 }
 
-/** The timestamp columns among those a page reads (none, for most pages of `nodes { title }`). */
-function datesRead(model: ModelStatic<Model>, fields: readonly string[] | null): string[] {
+/** What a page reads as timestamps, which JSON carries as ISO 8601 strings: its date columns (none, for most pages of `nodes { title }`) and computed sort keys. */
+function datesRead(model: ModelStatic<Model>, { fields, page }: PageQuery): string[] {
   const attributes = model.getAttributes();
-  return columnsOf(model, fields).filter((name) => attributes[name]!.type instanceof DataTypes.DATE);
+  const computed = page.ordering.keys.filter((key) => key.sql && key.kind === 'date').map((key) => key.attribute);
+  return [...columnsOf(model, fields).filter((name) => attributes[name]!.type instanceof DataTypes.DATE), ...computed];
 }
 
 /** The where of a scope that only filters (such as Post's visibleTo), so raw page queries apply it too. */
