@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from './async-slot';
 
 /**
- * What the server knows about the HTTP request the current code works for. Held in AsyncLocalStorage,
+ * What the server knows about the HTTP request the current code works for. Held in an AsyncSlot,
  * so code that has no request in hand (Sequelize hooks, the logger) can still reach it: the request
  * id goes into every log line written for the request, and every SQL statement is counted against it.
  */
@@ -16,7 +16,7 @@ export interface RequestScope {
   viewerWroteAt?: Date | null;
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
+const storage = new AsyncSlot<RequestScope>('request');
 
 /** The request the calling code works for, or undefined outside any request. */
 export function currentRequest(): RequestScope | undefined {

@@ -1,14 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../async-slot';
 import { backOff } from 'exponential-backoff';
 import { Sequelize, type Transaction } from 'sequelize';
 import { faultOf } from './faults';
 import { readYourWritesOf } from './read-your-writes';
 
 /**
- * Binds Sequelize's CLS to AsyncLocalStorage: any query made while a managed transaction runs,
+ * Binds Sequelize's CLS to an AsyncSlot: any query made while a managed transaction runs,
  * even one that forgot `{ transaction }`, joins that transaction.
  */
-const clsStorage = new AsyncLocalStorage<Map<string, unknown>>();
+const clsStorage = new AsyncSlot<Map<string, unknown>>('sequelize');
 Sequelize.useCLS({
   run(fn: (store: Map<string, unknown>) => unknown) {
     const store = new Map<string, unknown>();
@@ -30,7 +31,7 @@ export function currentTransaction(): Transaction | undefined {
  * The transaction of the unit of work (one mutation) the current code runs in. Unlike Sequelize's
  * CLS entry, it is never cleared when the transaction ends, so late work of that unit is caught.
  */
-const unitStorage = new AsyncLocalStorage<Transaction>();
+const unitStorage = new AsyncSlot<Transaction>('unit of work');
 
 export class EscapedTransactionError extends Error {
   constructor(reason: string) {

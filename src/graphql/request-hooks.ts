@@ -25,22 +25,26 @@ export function requestHooksPlugin<TContext extends BaseContext>(hooks: RequestH
   const starting = hooks.flatMap((h) => (h.requestDidStart ? [h.requestDidStart.bind(h)] : []));
   const resolving = hooks.flatMap((h) => (h.didResolveOperation ? [h.didResolveOperation.bind(h)] : []));
   const sending = hooks.flatMap((h) => (h.willSendResponse ? [h.willSendResponse.bind(h)] : []));
-  // The same listener for every request: the hooks keep what they need of a request in its context.
-  const listener: GraphQLRequestListener<TContext> = {
-    async didResolveOperation(context) {
-      runAll(resolving, context);
-    },
-    async willSendResponse(context) {
-      runAll(sending, context);
-    },
+  // The same listener for every request: the hooks keep what they need of a request in its context. Its
+  // methods, and requestDidStart, return no promise: Apollo awaits their results through Promise.all either
+  // way, and an async function would add a promise (and its async-context copy) per stage to every request.
+  const listener: Synchronous<GraphQLRequestListener<TContext>, 'didResolveOperation' | 'willSendResponse'> = {
+    didResolveOperation: (context) => runAll(resolving, context),
+    willSendResponse: (context) => runAll(sending, context),
   };
-  return {
-    async requestDidStart(context) {
+  const plugin: Synchronous<ApolloServerPlugin<TContext>, 'requestDidStart'> = {
+    requestDidStart(context) {
       runAll(starting, context);
-      return listener;
+      return listener as GraphQLRequestListener<TContext>;
     },
   };
+  return plugin as ApolloServerPlugin<TContext>;
 }
+
+/** `Hooks` with the methods named by `Names` returning their promise's value itself. */
+type Synchronous<Hooks, Names extends keyof Hooks> = {
+  [Name in Names]-?: Hooks[Name] extends ((...args: infer Args) => Promise<infer Value>) | undefined ? (...args: Args) => Value : never;
+};
 
 /** Calls every hook, then throws the first error one of them threw, if any. */
 function runAll<T>(hooks: ((context: T) => void)[], context: T): void {
