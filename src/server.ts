@@ -21,7 +21,7 @@ import { healthRoutes } from './health';
 import { logger as processLogger, type Logger } from './logger';
 import { Metrics } from './observe/metrics';
 import { requestIdOf } from './observe/request-id';
-import { inRequestScope, traceHooks, tracePlugin, traceRequests } from './observe/requests';
+import { inRequestScope, traceHooks, traceRequests } from './observe/requests';
 import { costLimitHooks } from './graphql/cost';
 import { answerSizeHooks } from './graphql/answer-size';
 import { requestHooksPlugin } from './graphql/request-hooks';
@@ -166,7 +166,6 @@ export async function createServer(deps: ServerDeps) {
       ApolloServerPluginCacheControlDisabled(),
       // Traces for Apollo Federation gateways: this schema is no subgraph, yet the plugin would be called on every request.
       ApolloServerPluginInlineTraceDisabled(),
-      tracePlugin,
       // The server's own hooks, in one plugin (src/graphql/request-hooks.ts), in this order at each stage.
       requestHooksPlugin<Context>([
         costLimitHooks(limits.maxCost),

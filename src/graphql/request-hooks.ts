@@ -14,6 +14,8 @@ import type {
  * run here one after another, in the order given, from a single Apollo plugin (requestHooksPlugin).
  */
 export interface RequestHooks<TContext extends BaseContext = BaseContext> {
+  /** The context could not be built (Apollo then answers with the error, and no other hook runs). */
+  contextCreationDidFail?(failure: { error: Error }): void;
   requestDidStart?(context: GraphQLRequestContext<TContext>): void;
   /** May throw a GraphQLError, which refuses the request; the other hooks still run (as Apollo's Promise.all would). */
   didResolveOperation?(context: GraphQLRequestContextDidResolveOperation<TContext>): void;
@@ -22,17 +24,19 @@ export interface RequestHooks<TContext extends BaseContext = BaseContext> {
 
 /** One Apollo plugin running `hooks` in order at each stage (see RequestHooks). */
 export function requestHooksPlugin<TContext extends BaseContext>(hooks: RequestHooks<TContext>[]): ApolloServerPlugin<TContext> {
+  const failing = hooks.flatMap((h) => (h.contextCreationDidFail ? [h.contextCreationDidFail.bind(h)] : []));
   const starting = hooks.flatMap((h) => (h.requestDidStart ? [h.requestDidStart.bind(h)] : []));
   const resolving = hooks.flatMap((h) => (h.didResolveOperation ? [h.didResolveOperation.bind(h)] : []));
   const sending = hooks.flatMap((h) => (h.willSendResponse ? [h.willSendResponse.bind(h)] : []));
   // The same listener for every request: the hooks keep what they need of a request in its context. Its
-  // methods, and requestDidStart, return no promise: Apollo awaits their results through Promise.all either
+  // methods, and the plugin's, return no promise: Apollo awaits their results through Promise.all either
   // way, and an async function would add a promise (and its async-context copy) per stage to every request.
   const listener: Synchronous<GraphQLRequestListener<TContext>, 'didResolveOperation' | 'willSendResponse'> = {
     didResolveOperation: (context) => runAll(resolving, context),
     willSendResponse: (context) => runAll(sending, context),
   };
-  const plugin: Synchronous<ApolloServerPlugin<TContext>, 'requestDidStart'> = {
+  const plugin: Synchronous<ApolloServerPlugin<TContext>, 'contextCreationDidFail' | 'requestDidStart'> = {
+    contextCreationDidFail: (failure) => runAll(failing, failure),
     requestDidStart(context) {
       runAll(starting, context);
       return listener as GraphQLRequestListener<TContext>;

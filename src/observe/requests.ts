@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { RequestHooks } from '../graphql/request-hooks';
@@ -45,18 +44,15 @@ function codeOf(extensions: { code?: unknown } | undefined): string {
   return typeof code === 'string' && CODE.test(code) ? code : 'INTERNAL_SERVER_ERROR';
 }
 
-/** Counts a request whose context could not be built (the viewer's token was refused, the database is down). */
-export const tracePlugin: ApolloServerPlugin<BaseContext> = {
-  async contextCreationDidFail({ error }) {
+/** Reads what Apollo knows (operation name, error codes) into the request's trace. */
+export const traceHooks: RequestHooks = {
+  /** Counts a request whose context could not be built (the viewer's token was refused, the database is down). */
+  contextCreationDidFail({ error }) {
     const trace = currentTrace();
     if (!trace) return;
     trace.graphql = true;
     trace.errors.push(codeOf((error as { extensions?: { code?: unknown } }).extensions));
   },
-};
-
-/** Reads what Apollo knows (operation name, error codes) into the request's trace. */
-export const traceHooks: RequestHooks = {
   requestDidStart({ request }) {
     const trace = currentTrace();
     if (!trace) return;
