@@ -30,6 +30,14 @@ describe('clientKey: who a client is, for every per-client limit', () => {
     expect(clientKey('2001:db8:ff00::1', 36)).toBe('2001:db8:f000::/36');
   });
 
+  it('gives an address seen before the same key again, under each prefix its own', () => {
+    const address = '2001:db8:1:2::1';
+    expect(clientKey(address, 64)).toBe('2001:db8:1:2::/64');
+    expect(clientKey(address, 48)).toBe('2001:db8:1::/48');
+    expect(clientKey(address, 64)).toBe('2001:db8:1:2::/64');
+    expect(clientKey(address, 48)).toBe('2001:db8:1::/48');
+  });
+
   it('puts an address it cannot read under one key', () => {
     expect(clientKey(undefined, 64)).toBe('unknown');
     expect(clientKey('not an address', 64)).toBe('unknown');
