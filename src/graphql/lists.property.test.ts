@@ -277,7 +277,9 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
   it("User.posts: each author's first and last pages in one request, and a walk through one author's list", async () => {
     const nested = `query ($size: Int, $where: PostWhere, $orderBy: [PostOrder!]) { users(first: 100) { nodes { databaseId
       first: posts(first: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} }
-      last: posts(last: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} } } } }`;
+      last: posts(last: $size, where: $where, orderBy: $orderBy) { ${CONNECTION} }
+      firstNodes: posts(first: $size, where: $where, orderBy: $orderBy) { nodes { databaseId } }
+      lastNodes: posts(last: $size, where: $where, orderBy: $orderBy) { nodes { databaseId } } } } }`;
     const one = `query ($id: ID!, ${PAGE_VARS}, $where: PostWhere, $orderBy: [PostOrder!]) { user(id: $id) { posts(${PAGE_ARGS}) { ${CONNECTION} } } }`;
     await fc.assert(
       fc.asyncProperty(dataSet, postRequest, async (data, request) => {
@@ -292,6 +294,9 @@ describe('lists agree with the same request evaluated in TypeScript', () => {
           const lastPage = answerOf(user.last);
           expect(lastPage.ids).toEqual(expected.slice(Math.max(0, expected.length - request.size)));
           expect(lastPage.pageInfo).toMatchObject({ hasPreviousPage: expected.length > request.size, hasNextPage: false });
+          // Without pageInfo no neighbour is read, and the pages come back without ranks (in scan order).
+          expect(user.firstNodes.nodes.map((node: { databaseId: number }) => node.databaseId)).toEqual(firstPage.ids);
+          expect(user.lastNodes.nodes.map((node: { databaseId: number }) => node.databaseId)).toEqual(lastPage.ids);
         }
         const author = seeded.users[0]!.id as number;
         const fetchPage: FetchPage = async (page) => answerOf((await ask(one, { id: globalId('User', author), ...vars, ...page }, seeded.token)).user.posts);
