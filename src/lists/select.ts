@@ -123,8 +123,9 @@ export async function selectPage<Row>(source: ListSource, query: PageQuery, chil
  *
  * The aggregates take the rows in the order the page's subquery returns them (ORDER BY … LIMIT, which no plan
  * reorders under a plain aggregate), so a page read without its neighbours is in scan order already, and its
- * rows' ranks are left out: a row_number() window, run once per parent, had cost PostgreSQL about a tenth of
- * the nested page's statement (pgbench on the benchmark's data: 0.87–0.89 ms without it, 0.975–1.00 with it).
+ * rows' ranks are left out: a row_number() window, run once per parent, had cost PostgreSQL about a fifth of
+ * the nested page's statement (pgbench on the benchmark's data, four alternating rounds: 0.82–0.85 ms without
+ * it, 1.01–1.10 with it, the floor's statement 0.73–0.74).
  *
  * JSON, not plain rows: each value of a plain row costs this process a string and its parsing in JavaScript,
  * while one JSON text per page is parsed natively. By column, not by row: json_agg looks up how to write a
