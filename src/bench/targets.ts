@@ -16,12 +16,15 @@ export interface Target {
 
 /**
  * The Node flags `npm start` runs the server with (package.json), given to every target alike. A young
- * generation of 64 MB instead of 16: with 64 requests in flight, a smaller one copies their live
- * objects at every scavenge and promotes many of them, only for the old generation to collect them
- * (users(first: 50) > posts(first: 10) at 64 connections, 3 alternating runs: 460-483 req/s with 32 MB,
- * 492-519 with 64, for about 70 MB more resident memory).
+ * generation of 128 MB instead of 16: every scavenge copies about 5 MB of a page's rows and answer objects
+ * that outlive it (they stay until the next full collection, whatever the request rate: measured with
+ * --trace-gc-nvp at 1 and 16 connections), so fewer scavenges cost less. users(first: 50) > posts(first: 10):
+ * 32 → 64 MB, 460-483 → 492-519 req/s at 64 connections (3 alternating runs); 64 → 128 MB, Node user CPU per
+ * request 1.17 → 1.04 ms at 64 connections and 1.12 → 1.06 ms at 16 (lower in all 13 alternating rounds), and
+ * `{ __typename }` the same (0.141 / 0.139 ms over 5 rounds), for about 130 MB more peak resident memory
+ * (375 → 503 MB at 64 connections).
  */
-export const NODE_FLAGS = ['--max-semi-space-size=64'];
+export const NODE_FLAGS = ['--max-semi-space-size=128'];
 
 /**
  * The benchmark's load comes from one loopback address, one client to the per-client limits (README,
