@@ -6,7 +6,7 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import Fastify, { type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ReplicaLag } from './db/replica-lag';
 import { buildContext, type Context } from './context';
@@ -194,7 +194,7 @@ export async function createServer(deps: ServerDeps) {
     clientAddressOf: addressOf(deps.trustProxy ?? false),
   });
   await live.listen();
-  const graphql = apolloHandler(apollo, async (request) => {
+  const contextOf = async (request: FastifyRequest): Promise<Context> => {
     try {
       const query =
         request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query;
@@ -209,7 +209,9 @@ export async function createServer(deps: ServerDeps) {
     } catch (error) {
       throw toContextError(error);
     }
-  });
+  };
+  // Once answered, a request's loaders let go of the rows it read (see Loaders.clear).
+  const graphql = apolloHandler(apollo, contextOf, (context) => context.loaders.clear());
 
   const corsOrigins = deps.corsOrigins ?? defaultOrigins(deps.production);
   app.addHook('onRequest', answerHeaders);
