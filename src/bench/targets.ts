@@ -18,11 +18,11 @@ export interface Target {
  * The Node flags `npm start` runs the server with (package.json), given to every target alike. A young
  * generation of 128 MB instead of 16: every scavenge copied about 5 MB of a page's rows and answer objects
  * that outlived it (they stay until the next full collection, whatever the request rate: measured with
- * --trace-gc-nvp at 1 and 16 connections; why, see Loaders.clear), so fewer scavenges cost less. users(first: 50) > posts(first: 10):
- * 32 → 64 MB, 460-483 → 492-519 req/s at 64 connections (3 alternating runs); 64 → 128 MB, Node user CPU per
- * request 1.17 → 1.04 ms at 64 connections and 1.12 → 1.06 ms at 16 (lower in all 13 alternating rounds), and
- * `{ __typename }` the same (0.141 / 0.139 ms over 5 rounds), for about 130 MB more peak resident memory
- * (375 → 503 MB at 64 connections).
+ * --trace-gc-nvp at 1 and 16 connections; why, see Loaders.clear), so fewer scavenges cost less.
+ * users(first: 50) > posts(first: 10): 32 → 64 MB, 460-483 → 492-519 req/s at 64 connections (3 alternating
+ * runs); 64 → 128 MB, Node user CPU per request 1.17 → 1.04 ms at 64 connections and 1.12 → 1.06 ms at 16
+ * (lower in all 13 alternating rounds), and `{ __typename }` the same (0.141 / 0.139 ms over 5 rounds), for
+ * about 130 MB more peak resident memory (375 → 503 MB at 64 connections).
  */
 export const NODE_FLAGS = ['--max-semi-space-size=128'];
 
