@@ -15,7 +15,12 @@ export interface Report extends Run {
   seconds: number;
   memory: MemoryRun | null;
   /** The same operations measured before on a data set of another size (see sizeComparison), when there is one. */
-  otherSize: Run | null;
+  otherSize: SizedRun | null;
+}
+
+/** A run kept for comparing sizes, with the machine it was measured on. */
+interface SizedRun extends Run {
+  machine: string;
 }
 
 const fixed = (value: number | null, digits = 1) => (value === null ? '–' : value.toFixed(digits));
@@ -50,8 +55,16 @@ export function markdown(report: Report): string {
         `peak ${fixed(Math.max(...rssMb), 0)} MB.`,
     );
   }
-  if (report.otherSize) {
-    const [smaller, larger] = report.otherSize.size.posts < report.size.posts ? [report.otherSize, report] : [report, report.otherSize];
+  const other = report.otherSize;
+  if (other && other.machine !== report.machine) {
+    // Another machine's speed would read as the data's growth (or shrinking).
+    lines.push(
+      '',
+      `The ${other.size.posts}-post run kept here was measured on another machine (${other.machine}): not compared. ` +
+        `\`npm run bench -- --posts ${other.size.posts} --users ${other.size.users}\` on this machine measures it here.`,
+    );
+  } else if (other) {
+    const [smaller, larger] = other.size.posts < report.size.posts ? [other, report] : [report, other];
     lines.push('', sizeComparison(smaller, larger));
   }
   return lines.join('\n');
@@ -96,11 +109,11 @@ export function chart(report: Report): string {
 }
 
 /** The run of the other size kept in `folder` (the most recent one), to compare with. */
-export function otherSizeRun(folder: string, posts: number): Run | null {
+export function otherSizeRun(folder: string, posts: number): SizedRun | null {
   const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => /^posts-\d+\.json$/.test(name) && name !== `posts-${posts}.json`) : [];
   const runs = files.map((name) => JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as Report);
   const latest = runs.sort((a, b) => b.date.localeCompare(a.date))[0];
-  return latest ? { size: latest.size, measurements: latest.measurements } : null;
+  return latest ? { machine: latest.machine, size: latest.size, measurements: latest.measurements } : null;
 }
 
 /** Writes the report as latest.{json,md,svg}, and the run as posts-N.json for comparisons with other sizes. */
