@@ -1,5 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { testDatabaseUrl } from '../test/database';
+import { aUser, postgresNotes } from '../test/factories';
+import { selectByIds } from '../lists/by-id';
 import { connectDatabase, type Database } from './database';
 
 /** Opens a pool of one connection (so every statement runs on the same session), runs `use`, closes it. */
@@ -28,7 +30,7 @@ describe('statements prepared per connection', () => {
     });
   });
 
-  it('leaves out writes, reads with parameters, and everything behind a transaction pooler', async () => {
+  it('leaves out writes, other reads with parameters, and everything behind a transaction pooler', async () => {
     await onOneConnection({}, async (db) => {
       const withParameter = `SELECT $1::int + 1 AS n /* with a parameter */`;
       const write = `CREATE TEMPORARY TABLE IF NOT EXISTS scratch_prepared (n int)`;
@@ -42,6 +44,21 @@ describe('statements prepared per connection', () => {
       const text = `SELECT 2 AS n /* behind a pooler */`;
       for (let i = 0; i < 3; i += 1) expect(await select(db, text)).toEqual([{ n: 2 }]);
       expect(await preparedTexts(db)).toEqual([]);
+    });
+  });
+
+  it('a lookup by primary key is prepared on its first run, its ids a parameter, and answers every id with one plan', async () => {
+    // Its plan is the same whatever the ids: PostgreSQL may keep one plan for all of them.
+    await onOneConnection({}, async (db) => {
+      const posts = await postgresNotes([await aUser()], 8);
+      const { Post } = db.sequelize.models;
+      for (const post of posts) expect((await selectByIds<{ id: number }>(Post!, [post.id])).map((row) => row.id)).toEqual([post.id]);
+      const ids = posts.slice(2, 5).map((post) => post.id);
+      expect((await selectByIds<{ id: number }>(Post!, ids)).map((row) => row.id).sort()).toEqual(ids.sort());
+      const lookups = await select(db, `SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM "posts"%$1%'`);
+      expect(lookups.map((row) => String(row.statement).replace(/.* = /, '')).sort()).toEqual(['$1', 'ANY($1)']);
+      // A post by id is planned once for every id after PostgreSQL's first few runs.
+      expect(lookups.find((row) => String(row.statement).endsWith('= $1'))?.generic_plans).toBeGreaterThan(0);
     });
   });
 

@@ -16,7 +16,8 @@ import { Lru } from '../lru';
  * that differ only by ids (a post by id, the pages of a batch of parents) pass them as a parameter: had each
  * id its own text, lookups of a few thousand posts would take every place, and the page statements that came
  * after would be parsed and planned again on every run (a quarter more PostgreSQL CPU for the nested page in the
- * benchmark, measured after its post(id) cells).
+ * benchmark, measured after its post(id) cells). A lookup by primary key is named as well, its ids still a
+ * parameter (preparedForAnyValues): one name for every id.
  */
 const TEXTS_SEEN = 2000;
 const PREPARED_PER_CONNECTION = 250;
@@ -29,6 +30,19 @@ const READ = /^\s*(?:SELECT|WITH)\b/i;
 const names = new Lru<string, string | null>(TEXTS_SEEN);
 let lastName = 0;
 
+// Reads whose plan is the same for any values of their parameters (lookups by primary key), named from
+// their first run. Their texts are written by the code, a few in all, never by a client.
+const anyValues = new Map<string, string>();
+
+/**
+ * Declares `text`, a read with parameters, as planned alike for any values (`WHERE id = ANY($1)`): it is
+ * named at once, and PostgreSQL may keep one generic plan for every id, rather than parse and plan the
+ * lookup again at each run. Not for a read whose best plan depends on its values (a text pattern, a range).
+ */
+export function preparedForAnyValues(text: string): void {
+  if (!anyValues.has(text)) anyValues.set(text, `content_api_${(lastName += 1)}`);
+}
+
 function nameOf(text: string): string | undefined {
   const name = names.get(text);
   const named = name === undefined ? null : (name ?? `content_api_${(lastName += 1)}`);
@@ -36,16 +50,17 @@ function nameOf(text: string): string | undefined {
   return named ?? undefined;
 }
 
-/** A Client (see pg.ts) that sends repeated reads without parameters as named statements. */
+/** A Client (see pg.ts) that sends repeated reads without parameters, and lookups by id, as named statements. */
 export class PreparingClient extends Client {
   private readonly prepared = new Set<string>();
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
     const query = this.query.bind(this) as (...args: unknown[]) => unknown;
-    // Sequelize calls query(text, callback) for a statement without parameters.
+    // Sequelize calls query(text, callback) for a statement without parameters, query(text, values, callback) with.
     this.query = ((config: unknown, ...rest: unknown[]) => {
-      const name = typeof config === 'string' && typeof rest[0] === 'function' && READ.test(config) ? nameOf(config) : undefined;
+      const name =
+        typeof config !== 'string' ? undefined : typeof rest[0] === 'function' ? (READ.test(config) ? nameOf(config) : undefined) : anyValues.get(config);
       if (!name || !(this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION)) return query(config, ...rest);
       this.prepared.add(name);
       return query({ name, text: config }, ...rest);
