@@ -31,16 +31,14 @@ const listed = (row: PostRow) => ({ id: globalId('Post', row.id), title: row.tit
 const POST_BY_ID = `SELECT p.id, p.title, p.content, p."createdAt", p."authorId", u.name
   FROM posts p JOIN users u ON u.id = p."authorId" WHERE p.id = $1 AND ${VISIBLE}`;
 const FEED = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId" WHERE ${VISIBLE} ${NEWEST_FIRST} LIMIT 50`;
-// The texts searched for are written into the statements, as the server writes them: PostgreSQL plans a
-// text pattern or a full-text query by its value, so a parameter would be planned again at every run.
-const SEARCH = (pattern: string) => `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId"
-  WHERE p.title ILIKE ${pg.escapeLiteral(pattern)} AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 20`;
+const SEARCH = `SELECT p.id, p.title, p."createdAt", u.name FROM posts p JOIN users u ON u.id = p."authorId"
+  WHERE p.title ILIKE $1 AND ${VISIBLE} ${NEWEST_FIRST} LIMIT 20`;
 // Ranked as the server ranks (ts_rank negated, then id), so ties come in the same order, among as many of
 // the newest matches; the authors are joined to the 50 kept, not to every match.
-const FULL_TEXT = (text: string) => `SELECT p.id, p.title, u.name FROM (
+const FULL_TEXT = `SELECT p.id, p.title, u.name FROM (
     SELECT p.id, p.title, p."authorId", (-ts_rank(p.search, q)::float8) AS relevance FROM (
-      SELECT * FROM posts p WHERE p.search @@ websearch_to_tsquery('english', ${pg.escapeLiteral(text)}) AND ${VISIBLE} ORDER BY p.id DESC LIMIT ${POST_LIST.search!.window}
-    ) AS p, websearch_to_tsquery('english', ${pg.escapeLiteral(text)}) AS q ORDER BY relevance, p.id LIMIT 50) AS p
+      SELECT * FROM posts p WHERE p.search @@ websearch_to_tsquery('english', $1) AND ${VISIBLE} ORDER BY p.id DESC LIMIT ${POST_LIST.search!.window}
+    ) AS p, websearch_to_tsquery('english', $1) AS q ORDER BY relevance, p.id LIMIT 50) AS p
   JOIN users u ON u.id = p."authorId" ORDER BY p.relevance, p.id`;
 // The users page with each user's count of published posts (kept on the user's row), and each user's ten
 // newest published posts through a LATERAL join. A post's author is the user it is listed under, so no join
@@ -71,10 +69,10 @@ export const FLOORS: Partial<Record<OperationKey, Floor>> = {
   feed: async (run) => ({ posts: { nodes: (await run<PostRow>(FEED)).rows.map(listed) } }),
   search: async (run, { text }) => {
     const pattern = `%${String(text).replace(/[\\%_]/g, '\\$&')}%`;
-    return { posts: { nodes: (await run<PostRow>(SEARCH(pattern))).rows.map(listed) } };
+    return { posts: { nodes: (await run<PostRow>(SEARCH, [pattern])).rows.map(listed) } };
   },
   fullText: async (run, { text }) => {
-    const rows = (await run<PostRow>(FULL_TEXT(String(text)))).rows;
+    const rows = (await run<PostRow>(FULL_TEXT, [text])).rows;
     return { posts: { nodes: rows.map((row) => ({ id: globalId('Post', row.id), title: row.title, author: { name: row.name } })) } };
   },
   nested: async (run) => {
@@ -93,14 +91,9 @@ const byQuery = new Map(Object.entries(FLOORS).map(([key, floor]) => [OPERATIONS
 /** Starts the floors' server; `onStatement` counts each statement it runs. */
 export function startFloor(databaseUrl: string, poolMax: number, onStatement: () => void) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
-  // Every statement is named, so each connection parses and plans it once, as the server names the reads it
-  // repeats (src/db/prepared.ts); a post by id keeps its id a parameter and is planned once for every id.
-  // Unnamed, with its pattern a parameter, the filtered page's floor had cost PostgreSQL twice the server's.
-  const names = new Map<string, string>();
-  const nameOf = (sql: string) => names.get(sql) ?? names.set(sql, `floor_${names.size + 1}`).get(sql)!;
   const run: Run = (sql, values) => {
     onStatement();
-    return pool.query({ name: nameOf(sql), text: sql, values });
+    return pool.query(sql, values);
   };
   // Never rejects: a failure is answered with a 500.
   const answer = async (body: string, res: http.ServerResponse) => {
