@@ -1,20 +1,8 @@
 import type { Measurement } from './load';
+import { aMeasurement } from '../test/measurements';
 import { markdown, type Report } from './report';
 
-const cell = (operation: string, requestsPerSecond: number, cpu: [number, number]): Measurement => ({
-  target: 'server',
-  operation,
-  connections: 16,
-  requestsPerSecond,
-  p50Ms: 1,
-  p99Ms: 2,
-  requests: requestsPerSecond * 10,
-  errors: 0,
-  statementsPerRequest: 1,
-  peakRssMb: 100,
-  nodeCpuMs: cpu[0],
-  postgresCpuMs: cpu[1],
-});
+const cell = (operation: string, requestsPerSecond: number, cpu: [number, number]) => aMeasurement('server', operation, 16, requestsPerSecond, cpu);
 
 const run = (machine: string, posts: number, feed: Measurement): Report => ({
   machine,

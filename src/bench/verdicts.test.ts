@@ -1,28 +1,13 @@
-import type { Measurement } from './load';
+import { aMeasurement } from '../test/measurements';
 import { sizeComparison, verdicts } from './verdicts';
-
-const cell = (target: string, operation: string, connections: number, requestsPerSecond: number, cpu: [number, number] | null = null): Measurement => ({
-  target,
-  operation,
-  connections,
-  requestsPerSecond,
-  p50Ms: 1,
-  p99Ms: 2,
-  requests: requestsPerSecond * 10,
-  errors: 0,
-  statementsPerRequest: 1,
-  peakRssMb: 100,
-  nodeCpuMs: cpu?.[0] ?? null,
-  postgresCpuMs: cpu?.[1] ?? null,
-});
 
 describe('benchmark verdicts', () => {
   it('judge each target against the server measured in the same run, and say when one was not measured', () => {
     const lines = verdicts([
-      cell('server', 'feed', 16, 500),
-      cell('floor', 'feed', 16, 1000),
-      cell('server', 'feed', 64, 400),
-      cell('floor', 'feed', 64, 1000),
+      aMeasurement('server', 'feed', 16, 500),
+      aMeasurement('floor', 'feed', 16, 1000),
+      aMeasurement('server', 'feed', 64, 400),
+      aMeasurement('floor', 'feed', 64, 1000),
     ]);
     expect(lines).toContain('feed at 16 connections: 0.50× floor (target ≥ 0.45): met');
     expect(lines).toContain('feed at 64 connections: 0.40× floor (target ≥ 0.45): MISSED');
@@ -30,8 +15,14 @@ describe('benchmark verdicts', () => {
   });
 
   it('compare sizes by CPU per request where measured, else by requests per second', () => {
-    const small = { size: { users: 10, posts: 100 }, measurements: [cell('server', 'feed', 16, 500, [1, 1]), cell('server', 'search', 16, 500)] };
-    const large = { size: { users: 100, posts: 1000 }, measurements: [cell('server', 'feed', 16, 100, [1.5, 1.5]), cell('server', 'search', 16, 250)] };
+    const small = {
+      size: { users: 10, posts: 100 },
+      measurements: [aMeasurement('server', 'feed', 16, 500, [1, 1]), aMeasurement('server', 'search', 16, 500)],
+    };
+    const large = {
+      size: { users: 100, posts: 1000 },
+      measurements: [aMeasurement('server', 'feed', 16, 100, [1.5, 1.5]), aMeasurement('server', 'search', 16, 250)],
+    };
     const table = sizeComparison(small, large);
     expect(table).toMatch(/\| feed \| 16 \| 500 \| 100 \| 2\.00 \| 3\.00 \| 1\.50× \| yes \|/);
     expect(table).toMatch(/\| search \| 16 \| 500 \| 250 \| – \| – \| 2\.00× \| NO \|/);

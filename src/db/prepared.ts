@@ -31,13 +31,15 @@ const names = new Lru<string, string | null>(TEXTS_SEEN);
 let lastName = 0;
 
 // Reads whose plan is the same for any values of their parameters (lookups by primary key), named from
-// their first run. Their texts are written by the code, a few in all, never by a client.
+// their first run. The code writes their texts from the fields a document asks (a few hundred combinations
+// at most), never from a client's text.
 const anyValues = new Map<string, string>();
 
 /**
- * Declares `text`, a read with parameters, as planned alike for any values (`WHERE id = ANY($1)`): it is
- * named at once, and PostgreSQL may keep one generic plan for every id, rather than parse and plan the
- * lookup again at each run. Not for a read whose best plan depends on its values (a text pattern, a range).
+ * Declares `text`, a read with parameters, as planned alike for any values (`WHERE id = $1`): it is named
+ * at once, and PostgreSQL may keep one generic plan for every id, rather than parse and plan the lookup again
+ * at each run (for `= ANY($1)` it keeps planning, see lists/by-id.ts, and only the parsing is saved). Not for
+ * a read whose best plan depends on its values (a text pattern, a range).
  */
 export function preparedForAnyValues(text: string): void {
   if (!anyValues.has(text)) anyValues.set(text, `content_api_${(lastName += 1)}`);
